@@ -1,0 +1,319 @@
+"""COCO detection JSON, with the video keys XS-VID's own COCO files carry.
+
+Read: `images`, `annotations`, `categories` (ids kept, non-contiguous allowed), `info`, `licenses`,
+and when present `videos`, image `video_id`/`frame_id` and annotation `instance_id`.  Every key
+we do not map (segmentation, attributes, license, ...) is kept in `extras` and written back.
+
+Write: always `info`, `licenses`, and `area` and `iscrowd` on every annotation (pycocotools needs
+them).  `area` is `w·h` unless the source gave another (XS-VID bins sizes by this field).
+
+`cocovid.py` reuses this module with the mmtracking CocoVID rules switched on.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from ..errors import ConvertError
+from ..io import image_size, load_json, safe_relpath
+from ..options import Options, Report, progress
+from ..schemas import NO_TRACK, BoxTable, Dataset
+
+BASE_KEYS = frozenset({"id", "image_id", "category_id", "bbox", "area", "iscrowd", "instance_id", "score"})
+COCOVID_KEYS = BASE_KEYS | {"visibility", "mot_conf", "truncation", "occlusion"}
+DEFAULT_INFO: dict[str, Any] = {"description": "written by xsvid-convert"}
+
+
+def read(path: Path, opts: Options, report: Report) -> Dataset:
+    return read_document(path, opts, report, cocovid=False)
+
+
+def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None:
+    write_document(dataset, target, opts, report, cocovid=False)
+
+
+def detect(path: Path) -> bool:
+    return path.suffix == ".json" and path.is_file()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> Dataset:
+    doc = load_json(path)
+    src = str(path)
+    if not isinstance(doc, dict):
+        raise ConvertError(f"{src}:$", f"expected a JSON object with images and annotations, found {type(doc).__name__}")
+    images = _list(doc, "images", src)
+    categories = _list(doc, "categories", src)
+    annotations = _list(doc, "annotations", src, required=False)
+    videos = _list(doc, "videos", src, required=False)
+    if cocovid and not videos and images:
+        raise ConvertError(f"{src}:$.videos", "a CocoVID file needs a `videos` list")
+
+    category_rows = [_split(c, src, f"categories[{i}]", ("id", "name", "supercategory")) for i, c in enumerate(categories)]
+    video_rows = [_split(v, src, f"videos[{i}]", ("id", "name", "width", "height", "fps")) for i, v in enumerate(videos)]
+    frame_rows = []
+    root = opts.images_root or path.parent
+    for i, image in enumerate(images):
+        row = _split(image, src, f"images[{i}]", ("id", "file_name", "width", "height", "video_id", "frame_id"))
+        if "frame_id" in row:
+            row["frame_index"] = row.pop("frame_id")
+        if isinstance(row.get("file_name"), str):
+            row["file_name"] = safe_relpath(row["file_name"], f"{src}:$.images[{i}].file_name")
+        if cocovid and row.get("video_id") is None:
+            raise ConvertError(f"{src}:$.images[{i}]", "a CocoVID image needs a video_id")
+        frame_rows.append(row)
+
+    boxes = _read_annotations(annotations, src, COCOVID_KEYS if cocovid else BASE_KEYS, cocovid)
+    top = {k: v for k, v in doc.items() if k not in ("images", "annotations", "categories", "videos", "info", "licenses")}
+
+    def locate(kind: str, index: int) -> str:
+        name = {"boxes": "annotations", "frames": "images"}.get(kind, kind)
+        return f"{src}:$.{name}[{index}]"
+
+    dataset = Dataset.build(
+        category_rows, video_rows, frame_rows, boxes, locate,
+        info=doc.get("info"), licenses=doc.get("licenses"), image_root=str(root),
+        extras={"coco": top} if top else {},
+    )
+    _fill_sizes(dataset, root, opts, src)
+    return dataset
+
+
+def _list(doc: dict, key: str, src: str, required: bool = True) -> list:
+    if key not in doc:
+        if required:
+            raise ConvertError(f"{src}:$", f"missing key {key!r}")
+        return []
+    value = doc[key]
+    if not isinstance(value, list):
+        raise ConvertError(f"{src}:$.{key}", f"expected a list, found {type(value).__name__}")
+    return value
+
+
+def _split(item: Any, src: str, where: str, mapped: tuple[str, ...]) -> dict[str, Any]:
+    """Mapped keys become fields; the rest go, untouched, to extras."""
+    if not isinstance(item, dict):
+        raise ConvertError(f"{src}:$.{where}", f"expected an object, found {type(item).__name__}")
+    row = {k: item[k] for k in mapped if k in item}
+    extras = {k: v for k, v in item.items() if k not in mapped}
+    if extras:
+        row["extras"] = extras
+    for key in ("id",):
+        if key not in row:
+            raise ConvertError(f"{src}:$.{where}", f"missing key {key!r}")
+    return row
+
+
+def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bool) -> BoxTable:
+    n = len(annotations)
+    ids: list = [None] * n
+    image_ids: list = [None] * n
+    category_ids: list = [None] * n
+    xs: list = [None] * n
+    ys: list = [None] * n
+    ws: list = [None] * n
+    hs: list = [None] * n
+    crowd: list = [0] * n
+    extras: list = [None] * n
+    any_extra = False
+    i = -1
+    try:
+        for i, ann in enumerate(annotations):
+            ids[i] = ann["id"]
+            image_ids[i] = ann["image_id"]
+            category_ids[i] = ann["category_id"]
+            x, y, w, h = ann["bbox"]
+            xs[i], ys[i], ws[i], hs[i] = x, y, w, h
+            crowd[i] = ann.get("iscrowd", 0)
+            extra_keys = ann.keys() - known
+            area = ann.get("area")
+            if extra_keys or (area is not None and area != w * h):
+                extra = {k: ann[k] for k in extra_keys}
+                if area is not None and area != w * h:
+                    extra["area"] = area
+                extras[i] = extra
+                any_extra = True
+    except KeyError as exc:
+        raise ConvertError(f"{src}:$.annotations[{i}]", f"missing key {exc.args[0]!r}") from None
+    except (TypeError, ValueError, AttributeError):
+        raise ConvertError(f"{src}:$.annotations[{i}]", _describe_bad_annotation(annotations[i])) from None
+
+    columns: dict[str, Any] = {
+        "id": _int_column(ids, src, "id"),
+        "frame_id": _int_column(image_ids, src, "image_id"),
+        "category_id": _int_column(category_ids, src, "category_id"),
+        "x": _float_column(xs, src, "bbox"),
+        "y": _float_column(ys, src, "bbox"),
+        "w": _float_column(ws, src, "bbox"),
+        "h": _float_column(hs, src, "bbox"),
+    }
+    flag = np.asarray([bool(c) for c in crowd], dtype=bool)
+    present = set().union(*(a.keys() for a in annotations)) & known if n else set()
+    if "instance_id" in present:
+        columns["track_id"] = _int_column([a.get("instance_id", NO_TRACK) for a in annotations], src, "instance_id")
+    score_key = "mot_conf" if cocovid else "score"
+    column_keys = [("score", score_key)] + ([(k, k) for k in ("visibility", "truncation", "occlusion")] if cocovid else [])
+    for column, key in column_keys:
+        if key in present:
+            columns[column] = _float_column([a.get(key, math.nan) for a in annotations], src, key, allow_none=True)
+    if cocovid and any("ignore" in a for a in annotations):
+        # mmtracking skips `ignore` boxes outright; the flag is kept raw in extras too so the
+        # file is written back as it was
+        flag |= np.asarray([bool(a.get("ignore", False)) for a in annotations], dtype=bool)
+    columns["ignore"] = flag
+    return BoxTable(extras=extras if any_extra else None, **columns)
+
+
+def _describe_bad_annotation(ann: Any) -> str:
+    if not isinstance(ann, dict):
+        return f"expected an object, found {type(ann).__name__}"
+    bbox = ann.get("bbox")
+    if not isinstance(bbox, list) or len(bbox) != 4:
+        return f"bbox must be a list of 4 numbers, found {bbox!r}"
+    return f"bbox must hold numbers, found {bbox!r}"
+
+
+def _int_column(values: list, src: str, key: str) -> np.ndarray:
+    array = np.asarray(values)
+    if len(values) and array.dtype.kind not in "iu":
+        for i, v in enumerate(values):
+            if type(v) is not int:
+                raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"expected an integer, found {v!r}")
+    return array.astype(np.int64, copy=False) if len(values) else np.zeros(0, np.int64)
+
+
+def _float_column(values: list, src: str, key: str, allow_none: bool = False) -> np.ndarray:
+    array = np.asarray(values)
+    if len(values) and array.dtype.kind not in "iuf":
+        for i, v in enumerate(values):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                if allow_none and v is None:
+                    continue
+                raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"expected a number, found {v!r}")
+        array = np.asarray([math.nan if v is None else v for v in values], dtype=np.float64)
+    return array.astype(np.float64, copy=False) if len(values) else np.zeros(0)
+
+
+def _fill_sizes(dataset: Dataset, root: Path, opts: Options, src: str) -> None:
+    for i, frame in enumerate(dataset.frames):
+        if frame.width is None or frame.height is None:
+            size = image_size(root / frame.file_name) or opts.image_size
+            if size is not None:
+                frame.width, frame.height = size
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_document(dataset: Dataset, target: Path, opts: Options, report: Report, cocovid: bool) -> None:
+    """Stream the JSON: the head as one object, annotations in chunks, so 4.5M boxes never sit
+    in memory as dicts."""
+    from .cocovid import video_structure
+
+    videos, frame_video, frame_index = video_structure(dataset, report) if cocovid else (
+        dataset.videos, [f.video_id for f in dataset.frames], [f.frame_index for f in dataset.frames])
+    head: dict[str, Any] = {
+        "info": dataset.info if dataset.info is not None else dict(DEFAULT_INFO),
+        "licenses": dataset.licenses if dataset.licenses is not None else [],
+        "categories": [_public({"id": c.id, "name": c.name, "supercategory": c.supercategory}, c.extras)
+                       for c in dataset.categories],
+    }
+    if videos:
+        head["videos"] = [_public({"id": v.id, "name": v.name, "width": v.width, "height": v.height, "fps": v.fps}, v.extras)
+                          for v in videos]
+    head.update(dataset.extras.get("coco", {}))
+    images = []
+    for f, vid, idx in zip(dataset.frames, frame_video, frame_index):
+        images.append(_public({"id": f.id, "file_name": f.file_name, "width": f.width, "height": f.height,
+                               "video_id": vid, "frame_id": idx}, f.extras))
+    report.add("frames", len(images))
+
+    b = dataset.boxes
+    instance, mot_ids = instance_ids(dataset, report, frame_video) if b.has("track_id") else (None, None)
+    with open(target, "wb") as out:
+        text = orjson.dumps(head, option=orjson.OPT_SERIALIZE_NUMPY)
+        out.write(text[:-1])
+        out.write(b',"images":')
+        out.write(orjson.dumps(images))
+        out.write(b',"annotations":[')
+        columns = {name: getattr(b, name).tolist() for name in ("id", "frame_id", "category_id", "x", "y", "w", "h", "ignore")}
+        optional = {name: getattr(b, name).tolist() for name in ("score", "visibility", "truncation", "occlusion") if b.has(name)}
+        chunk: list[dict] = []
+        first = True
+        rows = progress(range(len(b)), opts, len(b), "annotations")
+        for i in rows:
+            w, h = columns["w"][i], columns["h"][i]
+            ann: dict[str, Any] = {
+                "id": columns["id"][i], "image_id": columns["frame_id"][i],
+                "category_id": columns["category_id"][i],
+                "bbox": [columns["x"][i], columns["y"][i], w, h],
+                "area": w * h, "iscrowd": 1 if columns["ignore"][i] else 0,
+            }
+            if instance is not None and instance[i] != NO_TRACK:
+                ann["instance_id"] = instance[i]
+                if mot_ids is not None:
+                    ann["mot_instance_id"] = mot_ids[i]
+            for name, values in optional.items():
+                value = values[i]
+                if value == value:  # not NaN
+                    if name == "score":
+                        ann["mot_conf" if cocovid else "score"] = value
+                    elif cocovid:
+                        ann[name] = value
+            if b.extras is not None and b.extras[i]:
+                for key, value in b.extras[i].items():
+                    if not key.startswith("_"):
+                        ann[key] = value
+            chunk.append(ann)
+            if len(chunk) == 20000:
+                out.write((b"" if first else b",") + orjson.dumps(chunk)[1:-1])
+                first = False
+                chunk = []
+        if chunk:
+            out.write((b"" if first else b",") + orjson.dumps(chunk)[1:-1])
+        out.write(b"]}")
+    report.add("boxes", len(b))
+
+
+def _public(fields: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """Fields with a value, then the extras a JSON format keeps (not the `_`-private hints)."""
+    out = {k: v for k, v in fields.items() if v is not None}
+    for key, value in extras.items():
+        if not key.startswith("_"):
+            out[key] = value
+    return out
+
+
+def instance_ids(dataset: Dataset, report: Report, frame_video: list[int | None]) -> tuple[list[int], list[int] | None]:
+    """One id per track, unique across the whole file (mmtracking indexes by instance id alone).
+
+    Track ids that are already unique across videos are kept; otherwise (MOT numbers tracks per
+    sequence) every (video, track) gets a new id from 1 in order of first appearance, and the old
+    one is returned too, to be written as `mot_instance_id` as mmtracking's MOT converter does.
+    """
+    b = dataset.boxes
+    track = b.track_id
+    video_of_frame = np.asarray([-1 if v is None else v for v in frame_video], dtype=np.int64)
+    box_video = video_of_frame[dataset.frame_positions()] if len(b) else np.zeros(0, np.int64)
+    has = track != NO_TRACK
+    pairs = np.unique(np.stack([track[has], box_video[has]]), axis=1) if has.any() else np.zeros((2, 0), np.int64)
+    if len(np.unique(pairs[0])) == pairs.shape[1]:
+        return track.tolist(), None
+    lookup: dict[tuple[int, int], int] = {}
+    new = np.full(len(b), NO_TRACK, dtype=np.int64)
+    order, _ = dataset.boxes_by_frame()
+    for i in order[has[order]].tolist():
+        key = (int(box_video[i]), int(track[i]))
+        if key not in lookup:
+            lookup[key] = len(lookup) + 1
+        new[i] = lookup[key]
+    report.add("renumbered_tracks", len(lookup))
+    report.note("track ids repeat across videos: written as new instance ids, the originals kept as mot_instance_id")
+    return new.tolist(), track.tolist()

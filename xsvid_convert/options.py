@@ -1,0 +1,63 @@
+"""Options every reader and writer receives, and the report they fill in."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass
+class Options:
+    images_root: Path | None = None
+    """Folder COCO/CocoVID `file_name`s are relative to (default: the annotation file's folder)."""
+    image_size: tuple[int, int] | None = None
+    """(width, height) for frames whose size neither the annotations nor an image header give."""
+    layout: str = "ultralytics"
+    """YOLO writer layout: `ultralytics` or `yoloft`."""
+    split: str | None = None
+    """Split name for frames that have none (YOLO writer; default from the source's name)."""
+    images: str = "link"
+    """How writers that lay out an image folder bring the images: link, hardlink, copy, none."""
+    ignored: str = "drop"
+    """YOLO has no ignore flag: `drop` ignored boxes, or keep them as a `class` of their own."""
+    mot_file: str = "gt"
+    """MOT: read and write `gt/gt.txt` or `det/det.txt`."""
+    destination: Path | None = None
+    """Where the output will finally be (writers work in a temporary sibling)."""
+    progress: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    """Counts a conversion shows the user in its summary line."""
+
+    counts: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, key: str, n: int = 1) -> None:
+        if n:
+            self.counts[key] += n
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def summary(self) -> str:
+        order = ["frames", "boxes", "clipped", "dropped", "ignored_dropped", "missing_images",
+                 "renumbered_tracks"]
+        keys = [k for k in order if k in self.counts] + sorted(k for k in self.counts if k not in order)
+        return ", ".join(f"{k.replace('_', ' ')} {self.counts[k]}" for k in keys)
+
+
+def progress(items: Iterable[T], opts: Options, total: int | None = None, desc: str = "") -> Iterator[T]:
+    """tqdm on stderr when the user wants it; the plain iterable otherwise."""
+    if not opts.progress:
+        return iter(items)
+    from tqdm import tqdm
+
+    return iter(tqdm(items, total=total, desc=desc, unit="frame", leave=False, mininterval=0.5))

@@ -1,0 +1,18 @@
+"""The canonical annotation model (see `model.py`)."""
+
+from .model import (
+    COLUMNS,
+    NO_TRACK,
+    OPTIONAL_FLOATS,
+    Box,
+    BoxTable,
+    Category,
+    Dataset,
+    Frame,
+    Video,
+)
+
+__all__ = [
+    "COLUMNS", "NO_TRACK", "OPTIONAL_FLOATS", "Box", "BoxTable", "Category", "Dataset", "Frame",
+    "Video",
+]

@@ -1,0 +1,334 @@
+"""The canonical annotation model every format is read into and written from.
+
+Categories, videos and frames are Pydantic models, validated as whole lists at once.  Boxes are
+stored as columns (one numpy array per field): XS-VIDv2 has ~4.5M boxes, and one Pydantic model
+per box costs seconds and gigabytes where a column check costs milliseconds.  `Box` exists for
+callers who want one row as an object (`dataset.boxes.row(i)`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Iterator
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+
+from ..errors import ConvertError
+
+NO_TRACK = -1
+"""`track_id` of a box that belongs to no track (MOT writes it as -1, as det.txt does)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Category(_Model):
+    id: int
+    name: str
+    supercategory: str | None = None
+    extras: dict[str, Any] = Field(default_factory=dict)
+
+
+class Video(_Model):
+    id: int
+    name: str
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    extras: dict[str, Any] = Field(default_factory=dict)
+
+
+class Frame(_Model):
+    id: int
+    file_name: str
+    """Path of the image relative to the dataset's image root, `/`-separated."""
+    width: int | None = None
+    height: int | None = None
+    video_id: int | None = None
+    frame_index: int | None = None
+    """0-based position in the video (MOT and VisDrone number frames from 1; we do not)."""
+    split: str | None = None
+    source: str | None = None
+    """Where the image is on disk, when it is not `image_root / file_name`; never written out."""
+    extras: dict[str, Any] = Field(default_factory=dict)
+
+
+class Box(_Model):
+    """One row of a `BoxTable`, for callers; the table itself stores columns."""
+
+    id: int
+    frame_id: int
+    category_id: int
+    x: float
+    y: float
+    w: float
+    h: float
+    track_id: int = NO_TRACK
+    score: float | None = None
+    ignore: bool = False
+    truncation: float | None = None
+    occlusion: float | None = None
+    visibility: float | None = None
+    extras: dict[str, Any] = Field(default_factory=dict)
+
+
+INT_COLUMNS = ("id", "frame_id", "category_id", "track_id")
+FLOAT_COLUMNS = ("x", "y", "w", "h", "score", "truncation", "occlusion", "visibility")
+BOOL_COLUMNS = ("ignore",)
+COLUMNS = INT_COLUMNS + FLOAT_COLUMNS + BOOL_COLUMNS
+OPTIONAL_FLOATS = ("score", "truncation", "occlusion", "visibility")
+"""Float columns where NaN means the format did not say."""
+
+_DEFAULTS: dict[str, Any] = {"track_id": NO_TRACK, "ignore": False}
+
+
+class BoxTable:
+    """Boxes as columns: absolute `x, y, w, h` (top-left, pixels) and per-box attributes.
+
+    Row order is the order the source listed the boxes in; writers that group by frame do so with
+    a stable sort, so a MOT or VisDrone file grouped by track is written back as it was.
+    """
+
+    __slots__ = COLUMNS + ("extras",)
+
+    def __init__(self, extras: list[dict[str, Any] | None] | None = None, **columns: Any) -> None:
+        n = None
+        for name in COLUMNS:
+            values = columns.pop(name, None)
+            if values is None:
+                if name in ("id", "frame_id", "category_id", "x", "y", "w", "h"):
+                    if n is None and name == "id":
+                        raise TypeError("BoxTable needs at least the id column")
+                    raise TypeError(f"BoxTable needs the {name} column")
+                default = _DEFAULTS.get(name, math.nan)
+                array = np.full(n or 0, default, dtype=_dtype(name))
+            else:
+                array = np.asarray(values, dtype=_dtype(name))
+                if array.ndim != 1:
+                    raise TypeError(f"column {name} must be one-dimensional")
+            if n is None:
+                n = len(array)
+            elif len(array) != n:
+                raise TypeError(f"column {name} has {len(array)} rows, expected {n}")
+            setattr(self, name, array)
+        if columns:
+            raise TypeError(f"unknown box columns: {sorted(columns)}")
+        if extras is not None and len(extras) != n:
+            raise TypeError(f"extras has {len(extras)} rows, expected {n}")
+        self.extras = extras
+
+    @classmethod
+    def empty(cls) -> "BoxTable":
+        return cls(id=[], frame_id=[], category_id=[], x=[], y=[], w=[], h=[])
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def extra(self, i: int) -> dict[str, Any]:
+        if self.extras is None:
+            return {}
+        return self.extras[i] or {}
+
+    def row(self, i: int) -> Box:
+        def opt(name: str) -> float | None:
+            v = float(getattr(self, name)[i])
+            return None if math.isnan(v) else v
+
+        return Box(
+            id=int(self.id[i]), frame_id=int(self.frame_id[i]),
+            category_id=int(self.category_id[i]),
+            x=float(self.x[i]), y=float(self.y[i]), w=float(self.w[i]), h=float(self.h[i]),
+            track_id=int(self.track_id[i]), score=opt("score"), ignore=bool(self.ignore[i]),
+            truncation=opt("truncation"), occlusion=opt("occlusion"),
+            visibility=opt("visibility"), extras=dict(self.extra(i)),
+        )
+
+    def __iter__(self) -> Iterator[Box]:
+        return (self.row(i) for i in range(len(self)))
+
+    def take(self, index: np.ndarray) -> "BoxTable":
+        """The rows at `index` (an integer or boolean array), in that order."""
+        index = np.asarray(index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        extras = None if self.extras is None else [self.extras[i] for i in index.tolist()]
+        return BoxTable(extras=extras, **{name: getattr(self, name)[index] for name in COLUMNS})
+
+    @classmethod
+    def concat(cls, tables: list["BoxTable"]) -> "BoxTable":
+        if not tables:
+            return cls.empty()
+        extras = None
+        if any(t.extras is not None for t in tables):
+            extras = []
+            for t in tables:
+                extras.extend(t.extras if t.extras is not None else [None] * len(t))
+        return cls(extras=extras, **{n: np.concatenate([getattr(t, n) for t in tables]) for n in COLUMNS})
+
+    def has(self, name: str) -> bool:
+        """Whether any box carries a value in optional column `name`."""
+        column = getattr(self, name)
+        if name == "track_id":
+            return bool((column != NO_TRACK).any())
+        if name == "ignore":
+            return bool(column.any())
+        return bool((~np.isnan(column)).any())
+
+
+def _dtype(name: str) -> type:
+    if name in INT_COLUMNS:
+        return np.int64
+    if name in BOOL_COLUMNS:
+        return np.bool_
+    return np.float64
+
+
+_categories = TypeAdapter(list[Category])
+_videos = TypeAdapter(list[Video])
+_frames = TypeAdapter(list[Frame])
+
+Locator = Callable[[str, int], str]
+"""Maps ("boxes"|"frames"|"categories"|"videos", row) to a place in the source, e.g. `gt.txt:12`."""
+
+
+def _default_locator(kind: str, index: int) -> str:
+    return f"{kind}[{index}]"
+
+
+class Dataset(BaseModel):
+    """One dataset in canonical form; every reader returns one, every writer takes one."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+    categories: list[Category]
+    videos: list[Video] = Field(default_factory=list)
+    frames: list[Frame]
+    boxes: BoxTable
+    info: dict[str, Any] | None = None
+    licenses: list[Any] | None = None
+    image_root: str | None = None
+    """Folder the frames' `file_name`s are relative to."""
+    extras: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        categories: list[dict[str, Any]],
+        videos: list[dict[str, Any]],
+        frames: list[dict[str, Any]],
+        boxes: BoxTable,
+        locate: Locator = _default_locator,
+        **rest: Any,
+    ) -> "Dataset":
+        """Validate plain dicts as whole lists (one pass in pydantic-core), then check consistency."""
+        parsed = {}
+        for kind, adapter, items in (
+            ("categories", _categories, categories),
+            ("videos", _videos, videos),
+            ("frames", _frames, frames),
+        ):
+            try:
+                parsed[kind] = adapter.validate_python(items)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                loc = err["loc"]
+                where = locate(kind, int(loc[0])) if loc and isinstance(loc[0], int) else kind
+                field = ".".join(str(p) for p in loc[1:])
+                raise ConvertError(where, f"{field}: {err['msg']}" if field else err["msg"]) from None
+        dataset = cls.model_construct(
+            categories=parsed["categories"], videos=parsed["videos"], frames=parsed["frames"],
+            boxes=boxes, info=rest.pop("info", None), licenses=rest.pop("licenses", None),
+            image_root=rest.pop("image_root", None), extras=rest.pop("extras", {}),
+        )
+        if rest:
+            raise TypeError(f"unknown Dataset fields: {sorted(rest)}")
+        dataset.check(locate)
+        return dataset
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Dataset":
+        self.check()
+        return self
+
+    def check(self, locate: Locator = _default_locator) -> None:
+        """Ids unique and resolvable, one frame per (video, index), sizes finite and ≥ 0."""
+        _unique("categories", [c.id for c in self.categories], locate)
+        _unique("videos", [v.id for v in self.videos], locate)
+        frame_ids = np.fromiter((f.id for f in self.frames), np.int64, len(self.frames))
+        _unique("frames", frame_ids, locate)
+        video_ids = {v.id for v in self.videos}
+        seen: dict[tuple[int, int], int] = {}
+        for i, f in enumerate(self.frames):
+            if f.video_id is not None:
+                if f.video_id not in video_ids:
+                    raise ConvertError(locate("frames", i), f"video id {f.video_id} is not among the videos")
+                if f.frame_index is not None:
+                    key = (f.video_id, f.frame_index)
+                    if key in seen:
+                        raise ConvertError(
+                            locate("frames", i),
+                            f"frame index {f.frame_index} appears twice in video {f.video_id}",
+                        )
+                    seen[key] = i
+            for side in ("width", "height"):
+                value = getattr(f, side)
+                if value is not None and value <= 0:
+                    raise ConvertError(locate("frames", i), f"{side} must be positive, not {value}")
+        b = self.boxes
+        if len(b) == 0:
+            return
+        _unique("boxes", b.id, locate)
+        _first_bad(~np.isin(b.frame_id, frame_ids), "boxes", locate,
+                   lambda i: f"image id {b.frame_id[i]} is not among the frames")
+        category_ids = np.array([c.id for c in self.categories], dtype=np.int64)
+        _first_bad(~np.isin(b.category_id, category_ids), "boxes", locate,
+                   lambda i: f"category id {b.category_id[i]} is not among the categories")
+        for name in ("x", "y", "w", "h"):
+            column = getattr(b, name)
+            _first_bad(~np.isfinite(column), "boxes", locate, lambda i: f"{name} is {column[i]}")
+        _first_bad(b.w < 0, "boxes", locate, lambda i: f"width is negative ({b.w[i]})")
+        _first_bad(b.h < 0, "boxes", locate, lambda i: f"height is negative ({b.h[i]})")
+
+    # Lookups that writers share.
+    def category_index(self) -> dict[int, int]:
+        """Category id → position in the category list (what YOLO calls the class)."""
+        return {c.id: i for i, c in enumerate(self.categories)}
+
+    def frame_positions(self) -> np.ndarray:
+        """For each box, the position of its frame in `frames`."""
+        ids = np.fromiter((f.id for f in self.frames), np.int64, len(self.frames))
+        order = np.argsort(ids, kind="stable")
+        return order[np.searchsorted(ids, self.boxes.frame_id, sorter=order)]
+
+    def boxes_by_frame(self) -> tuple[np.ndarray, np.ndarray]:
+        """(order, starts): box rows sorted stably by frame position, and where each frame begins.
+
+        Boxes of frame k are `order[starts[k]:starts[k + 1]]`.
+        """
+        positions = self.frame_positions()
+        order = np.argsort(positions, kind="stable")
+        starts = np.searchsorted(positions[order], np.arange(len(self.frames) + 1))
+        return order, starts
+
+    def video_by_id(self) -> dict[int, Video]:
+        return {v.id: v for v in self.videos}
+
+
+def _unique(kind: str, ids: Any, locate: Locator) -> None:
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids) < 2:
+        return
+    order = np.argsort(ids, kind="stable")
+    dup = np.flatnonzero(ids[order][1:] == ids[order][:-1])
+    if len(dup):
+        i = int(order[dup[0] + 1])
+        raise ConvertError(locate(kind, i), f"id {ids[i]} is used twice")
+
+
+def _first_bad(mask: np.ndarray, kind: str, locate: Locator, message: Callable[[int], str]) -> None:
+    bad = np.flatnonzero(mask)
+    if len(bad):
+        i = int(bad[0])
+        raise ConvertError(locate(kind, i), message(i))
