@@ -59,7 +59,7 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
     category_rows = [_split(c, src, f"categories[{i}]", ("id", "name", "supercategory")) for i, c in enumerate(categories)]
     video_rows = [_split(v, src, f"videos[{i}]", ("id", "name", "width", "height", "fps")) for i, v in enumerate(videos)]
     frame_rows = []
-    root = opts.images_root or path.parent
+    root = opts.images_root or _guess_images_root(path, images)
     for i, image in enumerate(images):
         row = _split(image, src, f"images[{i}]", ("id", "file_name", "width", "height", "video_id", "frame_id"))
         if "frame_id" in row:
@@ -84,6 +84,17 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
     )
     _fill_sizes(dataset, root, opts, src)
     return dataset
+
+
+def _guess_images_root(path: Path, images: list) -> Path:
+    """The JSON's folder, or the `images/` beside it (XS-VID ships annotations/ and images/)."""
+    first = images[0].get("file_name") if images and isinstance(images[0], dict) else None
+    candidates = [path.parent, path.parent / "images", path.parent.parent / "images"]
+    if isinstance(first, str):
+        for folder in candidates:
+            if (folder / first).is_file():
+                return folder
+    return path.parent
 
 
 def _list(doc: dict, key: str, src: str, required: bool = True) -> list:

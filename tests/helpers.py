@@ -1,0 +1,27 @@
+"""Checks that stand in for the consumers of our output."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+NUMBER = re.compile(r"^-?\d+\.\d{6}$")
+
+
+def assert_ultralytics_labels(label_dir: Path, nc: int) -> int:
+    """Ultralytics' label rules: 5 columns, class < nc, values in [0, 1], fixed-point floats."""
+    files = 0
+    for path in label_dir.rglob("*.txt"):
+        files += 1
+        for line in path.read_text().splitlines():
+            parts = line.split()
+            assert len(parts) == 5, (path, line)
+            assert 0 <= int(parts[0]) < nc, (path, line)
+            for value in parts[1:]:
+                assert NUMBER.match(value), (path, value)  # no %g, no exponent
+                assert 0.0 <= float(value) <= 1.0, (path, line)
+    return files
+
+
+def load_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())

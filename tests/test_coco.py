@@ -1,0 +1,54 @@
+import orjson
+import pytest
+
+import xsvid_convert as xc
+
+
+@pytest.mark.parametrize("split", ["train", "val"])
+def test_datumaro_coco_round_trip_is_json_equal(fixtures, tmp_path, split):
+    src = fixtures / "datumaro/coco_instances/annotations" / f"instances_{split}.json"
+    dataset = xc.read(src, "coco")
+    xc.write(dataset, tmp_path / "out.json", "coco")
+    assert orjson.loads((tmp_path / "out.json").read_bytes()) == orjson.loads(src.read_bytes())
+
+
+def test_coco_output_has_what_pycocotools_needs(xsvid, tmp_path):
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    dataset = xc.read(xsvid, "coco")
+    out = tmp_path / "out.json"
+    xc.write(dataset, out, "coco")
+    doc = orjson.loads(out.read_bytes())
+    assert "info" in doc and "licenses" in doc
+    for ann in doc["annotations"]:
+        assert ann["area"] == pytest.approx(ann["bbox"][2] * ann["bbox"][3])
+        assert ann["iscrowd"] in (0, 1)
+        assert ann["id"] >= 1
+    gt = COCO(str(out))
+    assert len(gt.getAnnIds()) == len(dataset.boxes) == 3 * 5 * 6
+    # the ground truth evaluated against itself scores 1.0: ids, areas and crowd flags line up
+    results = [{"image_id": a["image_id"], "category_id": a["category_id"], "bbox": a["bbox"], "score": 1.0}
+               for a in doc["annotations"] if not a["iscrowd"]]
+    evaluator = COCOeval(gt, gt.loadRes(results), "bbox")
+    evaluator.evaluate(); evaluator.accumulate(); evaluator.summarize()
+    assert evaluator.stats[0] == pytest.approx(1.0)
+
+
+def test_video_keys_are_read_and_written_back(xsvid, tmp_path):
+    dataset = xc.read(xsvid, "coco")
+    assert [v.name for v in dataset.videos] == ["video_001", "video_002", "video_003"]
+    assert [f.frame_index for f in dataset.frames[:5]] == [0, 1, 2, 3, 4]
+    assert dataset.boxes.track_id[:6].tolist() == [1, 2, 3, 4, 5, 6]
+    xc.write(dataset, tmp_path / "out.json", "coco")
+    assert orjson.loads((tmp_path / "out.json").read_bytes()) == orjson.loads(xsvid.read_bytes())
+
+
+def test_categories_starting_at_zero_are_kept(tmp_path):
+    from xsvid_convert.synthetic import write_dataset, xsvid_coco
+
+    src = write_dataset(tmp_path / "v2", xsvid_coco(first_category_id=0), images=False)
+    dataset = xc.read(src, "coco")
+    assert [c.id for c in dataset.categories] == list(range(9))
+    xc.write(dataset, tmp_path / "out.json", "coco")
+    assert orjson.loads((tmp_path / "out.json").read_bytes()) == orjson.loads(src.read_bytes())

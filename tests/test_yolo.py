@@ -1,0 +1,131 @@
+import numpy as np
+import orjson
+import pytest
+
+import xsvid_convert as xc
+from xsvid_convert.options import Report
+from xsvid_convert.synthetic import write_dataset, xsvid_coco
+
+from helpers import assert_ultralytics_labels, load_yaml
+
+
+def _same_boxes(a, b, tol_of):
+    """Frames matched by file name; boxes in order; each coordinate within tol_of(frame)."""
+    by_name = {f.file_name: f for f in b.frames}
+    assert sorted(by_name) == sorted(f.file_name for f in a.frames)
+    for fa in a.frames:
+        fb = by_name[fa.file_name]
+        ia = np.flatnonzero(a.boxes.frame_id == fa.id)
+        ib = np.flatnonzero(b.boxes.frame_id == fb.id)
+        assert len(ia) == len(ib), fa.file_name
+        assert a.boxes.category_id[ia].tolist() == b.boxes.category_id[ib].tolist()
+        for name in "xywh":
+            assert np.abs(getattr(a.boxes, name)[ia] - getattr(b.boxes, name)[ib]).max(initial=0) <= tol_of(fa)
+
+
+def test_datumaro_category_ids_1_2_4_survive_yolo(fixtures, tmp_path):
+    root = fixtures / "datumaro/coco_instances"
+    for split in ("train", "val"):
+        src = root / "annotations" / f"instances_{split}.json"
+        dataset = xc.read(src, "coco", images_root=root / "images" / split)
+        out = tmp_path / split
+        report = xc.write(dataset, out, "yolo", split=split)
+        data = load_yaml(out / "data.yaml")
+        assert data["names"] == {0: "a", 1: "b", 2: "c"}
+        assert data["classes_map"] == [1, 2, 4]
+        assert "path" not in data and data["train"] and data["val"]
+        back = xc.read(out, "yolo")
+        assert [(c.id, c.name) for c in back.categories] == [(1, "a"), (2, "b"), (4, "c")]
+        kept = dataset.boxes.take(~dataset.boxes.ignore)
+        expected = dataset.model_copy(update={"boxes": kept})
+        _same_boxes(expected, back, lambda f: 1e-6 * max(f.width, f.height))
+        assert report.counts["ignored_dropped"] == int(dataset.boxes.ignore.sum())
+    # class = position in the category list: category 2 ("b") is class 1, not 2 - 1 = 1 by luck;
+    # category 4 would be class 3 under `id - 1`, which is out of range for 3 names
+    assert (tmp_path / "train/labels/train/a.txt").read_text().startswith("1 ")
+
+
+@pytest.mark.parametrize("layout", ["ultralytics", "yoloft"])
+def test_xsvid_round_trip_through_yolo(xsvid, tmp_path, layout):
+    dataset = xc.read(xsvid, "coco")
+    out = tmp_path / "yolo"
+    xc.write(dataset, out, "yolo", layout=layout, split="train")
+    assert assert_ultralytics_labels(out / "labels", nc=9) == 15
+    if layout == "yoloft":
+        assert sorted(p.name for p in (out / "labels" / "video_002").iterdir())[:2] == ["0000000.txt", "0000001.txt"]
+    else:
+        assert (out / "labels/train/video_002/0000004.txt").is_file()
+    back = xc.read(out, "yolo")
+    assert [c.id for c in back.categories] == list(range(1, 10))
+    kept = dataset.model_copy(update={"boxes": dataset.boxes.take(~dataset.boxes.ignore)})
+    _same_boxes(kept, back, lambda f: 1e-6 * max(f.width, f.height))
+    assert [(f.file_name, f.frame_index) for f in back.frames] == [(f.file_name, f.frame_index) for f in dataset.frames]
+
+
+def test_yoloft_layout_is_what_yoloft_reads(xsvid, tmp_path):
+    dataset = xc.read(xsvid, "coco")
+    out = tmp_path / "yoloft"
+    xc.write(dataset, out, "yolo", layout="yoloft", split="train")
+    data = load_yaml(out / "data.yaml")
+    assert set(data) >= {"train", "val", "test", "labels_dir", "images_dir", "names", "classes_map", "eval_ann_json"}
+    assert "path" not in data
+    assert data["labels_dir"] == "labels/" and data["images_dir"] == "images/"
+    lines = (out / "images/train.txt").read_text().splitlines()
+    assert lines[0] == "./video_001/0000000.png" and len(lines) == 15
+    # every listed frame exists once `./` is resolved against images_dir, as YOLOFT does
+    assert all((out / data["images_dir"] / line[2:]).is_file() for line in lines)
+    eval_doc = orjson.loads((out / "annotations/test.json").read_bytes())
+    assert data["eval_ann_json"] == str((out / "annotations/test.json").resolve())
+    names = {i["file_name"]: i["id"] for i in eval_doc["images"]}
+    source = {i["file_name"]: i["id"] for i in orjson.loads(xsvid.read_bytes())["images"]}
+    assert names == source  # YOLOFT finds image ids by "<video>/<basename>"
+
+
+def test_boxes_are_clipped_and_empty_ones_dropped_and_counted(tmp_path):
+    doc = {
+        "images": [{"id": 1, "file_name": "v/0000000.png", "width": 100, "height": 50}],
+        "categories": [{"id": 7, "name": "car"}],
+        "annotations": [
+            {"id": 1, "image_id": 1, "category_id": 7, "bbox": [-5, 10, 20, 10], "area": 200, "iscrowd": 0},
+            {"id": 2, "image_id": 1, "category_id": 7, "bbox": [90, 45, 20, 10], "area": 200, "iscrowd": 0},
+            {"id": 3, "image_id": 1, "category_id": 7, "bbox": [120, 10, 5, 5], "area": 25, "iscrowd": 0},
+            {"id": 4, "image_id": 1, "category_id": 7, "bbox": [10, 10, 0.00001, 5], "area": 0.00005, "iscrowd": 0},
+            {"id": 5, "image_id": 1, "category_id": 7, "bbox": [10, 10, 10, 10], "area": 100, "iscrowd": 0},
+        ],
+    }
+    src = tmp_path / "a.json"
+    src.write_bytes(orjson.dumps(doc))
+    report = xc.convert(src, tmp_path / "y", "coco", "yolo", split="train")
+    assert report.counts["clipped"] == 2 and report.counts["dropped"] == 1 and report.counts["boxes"] == 4
+    lines = (tmp_path / "y/labels/train/v/0000000.txt").read_text().splitlines()
+    assert lines[0] == "0 0.075000 0.300000 0.150000 0.200000"
+    assert lines[1] == "0 0.950000 0.950000 0.100000 0.100000"
+    assert lines[2] == "0 0.100000 0.250000 0.000000 0.100000"  # fixed-point, never 1e-07
+    assert_ultralytics_labels(tmp_path / "y/labels", nc=1)
+
+
+def test_darknet_fixture_reads(fixtures):
+    dataset = xc.read(fixtures / "datumaro/yolo_strict", "yolo")
+    assert [c.name for c in dataset.categories] == [f"label_{k}" for k in range(10)]
+    assert len(dataset.frames) == 1 and (dataset.frames[0].width, dataset.frames[0].height) == (15, 10)
+    assert dataset.boxes.category_id.tolist() == [2, 4]
+    np.testing.assert_allclose(dataset.boxes.w, [0.266667 * 15, 0.133333 * 15])
+    np.testing.assert_allclose(dataset.boxes.y, [(0.3 - 0.1) * 10, (0.45 - 0.15) * 10])
+
+
+def test_missing_images_are_counted_and_labels_still_written(tmp_path):
+    src = write_dataset(tmp_path / "noimg", xsvid_coco(videos=1, frames=3), images=False)
+    report = xc.convert(src, tmp_path / "y", "coco", "yolo")
+    assert report.counts["missing_images"] == 3
+    assert len(list((tmp_path / "y/labels").rglob("*.txt"))) == 3
+
+
+def test_ignored_boxes_as_a_class(tmp_path):
+    src = write_dataset(tmp_path / "d", xsvid_coco(videos=1, frames=2), images=False)
+    dataset = xc.read(src, "coco")
+    xc.write(dataset, tmp_path / "y", "yolo", ignored="class", split="train")
+    names = load_yaml(tmp_path / "y/data.yaml")["names"]
+    assert len(names) == 9 and names[4] == "ignore"  # XS-VID's own `ignore` category takes them
+    ignored = int(dataset.boxes.ignore.sum())
+    classes = [line.split()[0] for p in (tmp_path / "y/labels").rglob("*.txt") for line in p.read_text().splitlines()]
+    assert len(classes) == len(dataset.boxes) and classes.count("4") >= ignored > 0
