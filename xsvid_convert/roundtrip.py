@@ -152,6 +152,8 @@ def compare(a: Dataset, b: Dataset, carried: frozenset[str]) -> list[str]:
             elif "category_names" in carried and name_a[box_a["category"]] != name_b[box_b["category"]]:
                 problems.append(f"category {name_a[box_a['category']]} became {name_b[box_b['category']]}")
             for name in ("track_id", "score", "ignore", "truncation", "occlusion", "visibility"):
+                if name == "score" and math.isnan(box_a[name]) and box_b[name] == (0.0 if box_a["ignore"] else 1.0):
+                    continue  # no score: MOT and VisDrone must write one, the consider flag
                 if name in carried and not _same(box_a[name], box_b[name]):
                     problems.append(f"{name} {box_a[name]} became {box_b[name]}")
             if problems:
