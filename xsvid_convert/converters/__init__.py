@@ -89,3 +89,18 @@ def loss(source: str, target: str) -> list[str]:
     """What a conversion from `source` to `target` cannot carry."""
     a, b = get(source), get(target)
     return [FIELDS[f] for f in FIELDS if f in a.carries and f not in b.carries]
+
+
+def loss_matrix_markdown() -> str:
+    """The README's loss matrix, made from the registry so the two cannot disagree."""
+    names = list(FORMATS)
+    rows = ["| from \\ to | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for a in names:
+        cells = []
+        for b in names:
+            if a == b:
+                cells.append("identical")
+            else:
+                cells.append(", ".join(loss(a, b)) or "nothing")
+        rows.append(f"| **{a}** | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
