@@ -1,0 +1,102 @@
+"""Hand-written one-pass scripts a user would write: orjson, no validation, no atomicity.
+
+Each is run as its own process: `python baselines.py JOB SRC DST`.  They produce the same label
+lines as the project where both define them, so the benchmark can check they did the same job.
+"""
+
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import orjson
+
+
+def coco_to_yolo(src: Path, dst: Path) -> None:
+    doc = orjson.loads(src.read_bytes())
+    classes = {c["id"]: k for k, c in enumerate(doc["categories"])}
+    images = {i["id"]: i for i in doc["images"]}
+    lines = defaultdict(list)
+    for a in doc["annotations"]:
+        if a.get("iscrowd"):
+            continue
+        im = images[a["image_id"]]
+        W, H = im["width"], im["height"]
+        x, y, w, h = a["bbox"]
+        x1, y1, x2, y2 = max(x, 0), max(y, 0), min(x + w, W), min(y + h, H)
+        if x2 <= x1 or y2 <= y1:
+            continue
+        lines[a["image_id"]].append("%d %.6f %.6f %.6f %.6f" % (
+            classes[a["category_id"]], (x1 + x2) / 2 / W, (y1 + y2) / 2 / H, (x2 - x1) / W, (y2 - y1) / H))
+    made = set()
+    for image_id, im in images.items():
+        label = dst / "labels" / "train" / (os.path.splitext(im["file_name"])[0] + ".txt")
+        if label.parent not in made:
+            label.parent.mkdir(parents=True, exist_ok=True)
+            made.add(label.parent)
+        with open(label, "w") as fh:
+            if lines[image_id]:
+                fh.write("\n".join(lines[image_id]) + "\n")
+
+
+def yolo_to_coco(src: Path, dst: Path) -> None:
+    # sizes come from the COCO file the labels were made from (a user would read image headers)
+    root = src / "labels" / "train"
+    size = (1024, 1024)
+    images, annotations = [], []
+    for k, label in enumerate(sorted(root.rglob("*.txt")), 1):
+        name = str(label.relative_to(root).with_suffix(".png"))
+        images.append({"id": k, "file_name": name, "width": size[0], "height": size[1]})
+        for line in label.read_text().splitlines():
+            c, cx, cy, w, h = line.split()
+            w, h = float(w) * size[0], float(h) * size[1]
+            x, y = float(cx) * size[0] - w / 2, float(cy) * size[1] - h / 2
+            annotations.append({"id": len(annotations) + 1, "image_id": k, "category_id": int(c) + 1,
+                                "bbox": [x, y, w, h], "area": w * h, "iscrowd": 0})
+    dst.write_bytes(orjson.dumps({"info": {}, "licenses": [], "images": images, "annotations": annotations,
+                                  "categories": [{"id": i + 1, "name": str(i)} for i in range(9)]}))
+
+
+def coco_to_cocovid(src: Path, dst: Path) -> None:
+    doc = orjson.loads(src.read_bytes())
+    for a in doc["annotations"]:
+        a.setdefault("instance_id", -1)
+    dst.write_bytes(orjson.dumps(doc))
+
+
+def cocovid_to_mot(src: Path, dst: Path) -> None:
+    doc = orjson.loads(src.read_bytes())
+    images = {i["id"]: i for i in doc["images"]}
+    videos = {v["id"]: v["name"] for v in doc["videos"]}
+    rows = defaultdict(list)
+    for a in doc["annotations"]:
+        im = images[a["image_id"]]
+        x, y, w, h = a["bbox"]
+        rows[im["video_id"]].append(f"{im['frame_id'] + 1},{a.get('instance_id', -1)},{x},{y},{w},{h},"
+                                    f"{0 if a.get('iscrowd') else 1},{a['category_id']},-1")
+    for vid, name in videos.items():
+        (dst / name / "gt").mkdir(parents=True, exist_ok=True)
+        (dst / name / "gt" / "gt.txt").write_text("\n".join(rows[vid]) + "\n")
+
+
+def visdrone_to_coco(src: Path, dst: Path) -> None:
+    images, annotations = [], []
+    for ann in sorted((src / "annotations").glob("*.txt")):
+        frames = {}
+        for line in ann.read_text().splitlines():
+            f, t, x, y, w, h, s, c, tr, oc = line.split(",")[:10]
+            f = int(f)
+            if f not in frames:
+                frames[f] = len(images) + 1
+                images.append({"id": frames[f], "file_name": f"{ann.stem}/{f:07d}.jpg", "width": 1024, "height": 1024})
+            w, h = float(w), float(h)
+            annotations.append({"id": len(annotations) + 1, "image_id": frames[f], "category_id": int(c),
+                                "bbox": [float(x), float(y), w, h], "area": w * h,
+                                "iscrowd": int(s == "0" or c == "0"), "instance_id": int(t)})
+    dst.write_bytes(orjson.dumps({"info": {}, "licenses": [], "images": images, "annotations": annotations,
+                                  "categories": [{"id": i, "name": str(i)} for i in range(12)]}))
+
+
+if __name__ == "__main__":
+    job, src, dst = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    globals()[job](src, dst)

@@ -1,0 +1,107 @@
+"""`make bench`: the project and a hand-written one-pass baseline, side by side, in one run.
+
+Each conversion runs as its own process; we report wall time, the child's peak RSS and the ratio
+project / baseline, check that both wrote the same label lines where both define them, and write
+the table to benchmarks/RESULTS.md.
+
+    python benchmarks/run.py                # v1 scale (~367k boxes)
+    python benchmarks/run.py --scale tiny   # seconds; what the tests run
+    python benchmarks/run.py --scale v2     # ~4.5M boxes, generated on demand, never committed
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from xsvid_convert.synthetic import write_dataset, xsvid_coco  # noqa: E402
+
+SCALES = {
+    "tiny": dict(videos=3, frames=20, tracks=10),
+    "v1": dict(videos=38, frames=322, tracks=30),     # 12,236 frames, ~367k boxes
+    "v2": dict(videos=374, frames=596, tracks=20),    # 222,904 frames, ~4.5M boxes
+}
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def labels(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*.txt")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=SCALES, default="v1")
+    parser.add_argument("--work", type=Path, default=HERE / "data")
+    parser.add_argument("--results", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.work / args.scale
+    source = work / "xsvid" / "annotations" / "train.json"
+    if not source.exists():
+        print(f"generating {args.scale} data in {work} ...", file=sys.stderr)
+        write_dataset(work / "xsvid", xsvid_coco(width=1024, height=1024, **SCALES[args.scale]), images=False)
+    out = work / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    py = sys.executable
+    cli = [py, "-m", "xsvid_convert.cli"]
+    base = [py, str(HERE / "baselines.py")]
+    jobs = [
+        ("COCO→YOLO", cli + ["coco-to-yolo", source, out / "yolo", "-q", "--split", "train", "--images", "none"],
+         base + ["coco_to_yolo", source, out / "yolo_base"]),
+        ("YOLO→COCO", cli + ["yolo-to-coco", out / "yolo", out / "yolo.json", "-q", "--image-size", "1024x1024"],
+         base + ["yolo_to_coco", out / "yolo_base", out / "yolo_base.json"]),
+        ("COCO→CocoVID", cli + ["convert", source, out / "vid.json", "--from", "coco", "--to", "cocovid", "-q"],
+         base + ["coco_to_cocovid", source, out / "vid_base.json"]),
+        ("CocoVID→MOT", cli + ["cocovid-to-mot", out / "vid.json", out / "mot", "-q", "--images", "none"],
+         base + ["cocovid_to_mot", out / "vid.json", out / "mot_base"]),
+        ("VisDrone→COCO", cli + ["visdrone-to-coco", out / "visdrone", out / "vd.json", "-q", "--image-size", "1024x1024"],
+         base + ["visdrone_to_coco", out / "visdrone", out / "vd_base.json"]),
+    ]
+    rows = []
+    for name, ours, theirs in jobs:
+        if name == "VisDrone→COCO":  # its input: our VisDrone writer on the same data
+            subprocess.run(cli + ["convert", source, out / "visdrone", "--from", "coco", "--to", "visdrone",
+                                  "-q", "--images", "none"], check=True)
+        t_ours, m_ours = run([str(c) for c in ours])
+        t_base, m_base = run([str(c) for c in theirs])
+        same = ""
+        if name == "COCO→YOLO":
+            a, b = labels(out / "yolo" / "labels"), labels(out / "yolo_base" / "labels")
+            same = "same label lines" if a == b else f"LABELS DIFFER ({sum(a.get(k) != v for k, v in b.items())} files)"
+        rows.append((name, t_ours, m_ours, t_base, m_base, same))
+        print(f"{name:14} project {t_ours:7.2f} s {m_ours:7.0f} MB | baseline {t_base:7.2f} s {m_base:7.0f} MB"
+              f" | ratio {t_ours / t_base:5.2f} {same}", flush=True)
+    table = [
+        f"# Benchmark ({args.scale}: {SCALES[args.scale]})", "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}; {time.strftime('%Y-%m-%d')}", "",
+        "| conversion | project s | project peak MB | baseline s | baseline peak MB | ratio | check |",
+        "|---|---|---|---|---|---|---|",
+    ] + [f"| {n} | {a:.2f} | {b:.0f} | {c:.2f} | {d:.0f} | {a / c:.2f} | {s} |" for n, a, b, c, d, s in rows]
+    target = args.results or (HERE / "RESULTS.md" if args.scale != "tiny" else work / "RESULTS.md")
+    target.write_text("\n".join(table) + "\n")
+    print(f"written {target}")
+
+
+if __name__ == "__main__":
+    main()

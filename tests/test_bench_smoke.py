@@ -1,0 +1,14 @@
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runs_at_tiny_scale_and_both_sides_agree(tmp_path):
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--scale", "tiny", "--work", str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "same label lines" in result.stdout
+    table = (tmp_path / "tiny" / "RESULTS.md").read_text()
+    assert table.count("| COCO→") == 2 and "VisDrone→COCO" in table
