@@ -10,7 +10,10 @@ a box ignored.  The document reader and writer are COCO's, with these rules swit
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+import numpy as np
 
 from ..options import Options, Report
 from ..schemas import Dataset, Video
@@ -69,3 +72,34 @@ def video_structure(dataset: Dataset, report: Report) -> tuple[list[Video], list
         for k, index in zip(sorted(members, key=lambda k: dataset.frames[k].file_name), free):
             frame_index[k] = index
     return videos, frame_video, frame_index
+
+
+@dataclass
+class PerVideo:
+    """What the per-sequence writers (MOT, VisDrone) need: each video's frames and box rows."""
+
+    videos: list[Video]
+    frame_index: list[int]
+    frames_of: dict[int, list[int]]
+    box_frame_index: np.ndarray
+    _order: np.ndarray
+    _sorted_video: np.ndarray
+
+    def rows(self, video_id: int) -> np.ndarray:
+        """Box rows of a video, in dataset (file) order."""
+        lo = np.searchsorted(self._sorted_video, video_id)
+        hi = np.searchsorted(self._sorted_video, video_id, side="right")
+        return self._order[lo:hi]
+
+
+def per_video(dataset: Dataset, report: Report) -> PerVideo:
+    videos, frame_video, frame_index = video_structure(dataset, report)
+    positions = dataset.frame_positions()
+    empty = np.zeros(0, np.int64)
+    box_video = np.asarray(frame_video, dtype=np.int64)[positions] if len(positions) else empty
+    box_frame = np.asarray(frame_index, dtype=np.int64)[positions] if len(positions) else empty
+    order = np.argsort(box_video, kind="stable")  # stable: file order kept within each video
+    frames_of: dict[int, list[int]] = {v.id: [] for v in videos}
+    for k, v in enumerate(frame_video):
+        frames_of[v].append(k)
+    return PerVideo(videos, frame_index, frames_of, box_frame, order, box_video[order])

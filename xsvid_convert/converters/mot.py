@@ -209,35 +209,27 @@ def _read_sequence(folder: Path, split: str | None, video_id: int, first_frame: 
 
 
 def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None:
-    from .cocovid import video_structure
+    from .cocovid import per_video
 
-    videos, frame_video, frame_index = video_structure(dataset, report)
+    layout = per_video(dataset, report)
     b = dataset.boxes
-    positions = dataset.frame_positions()
-    box_video = np.asarray(frame_video, dtype=np.int64)[positions] if len(b) else np.zeros(0, np.int64)
-    box_frame = np.asarray(frame_index, dtype=np.int64)[positions] if len(b) else np.zeros(0, np.int64)
     labels = _labels_txt(dataset)
     if labels is None and any(c.name != MOT_CLASSES.get(c.id, f"class_{c.id}") for c in dataset.categories):
         report.note("category names are not kept: MOT has only class numbers (labels.txt needs ids 1..n)")
     mot_ids = [(e or {}).get("mot_instance_id") for e in b.extras] if b.extras is not None else None
-    frames_of: dict[int, list[int]] = {v.id: [] for v in videos}
-    for k, v in enumerate(frame_video):
-        frames_of[v].append(k)
-    box_order = np.argsort(box_video, kind="stable")  # file order kept within each video
-    sorted_video = box_video[box_order]
-    for video in progress(videos, opts, len(videos), "sequences"):
-        members = frames_of[video.id]
+    for video in progress(layout.videos, opts, len(layout.videos), "sequences"):
+        members = layout.frames_of[video.id]
         split = next((dataset.frames[k].split for k in members if dataset.frames[k].split), None)
         name = folder_name(video.name, f"video {video.id}: name", report)
         folder = target / safe_name(split, f"video {video.name}: split") / name if split else target / name
         hints = video.extras.get("_mot", {})
-        rows = box_order[np.searchsorted(sorted_video, video.id):np.searchsorted(sorted_video, video.id, side="right")]
+        rows = layout.rows(video.id)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_rows(folder, rows, b, box_frame, mot_ids, hints, opts)
+        _write_rows(folder, rows, b, layout.box_frame_index, mot_ids, hints, opts)
         if labels is not None and opts.mot_file == "gt":
             # Datumaro's own files end without a newline
             (folder / "gt" / "labels.txt").write_text("\n".join(labels), encoding="utf-8")
-        length = max((frame_index[k] for k in members), default=-1) + 1
+        length = max((layout.frame_index[k] for k in members), default=-1) + 1
         im_dir = hints.get("imDir", "img1")
         first = dataset.frames[members[0]] if members else None
         im_ext = hints.get("imExt") or (PurePosixPath(first.file_name).suffix if first else "") or ".jpg"
@@ -251,7 +243,7 @@ def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None
             source = image_source(dataset, frame)
             suffix = PurePosixPath(frame.file_name).suffix or im_ext
             if opts.images != "none":
-                if source is None or not link_image(source, folder / im_dir / f"{frame_index[k] + 1:06d}{suffix}", opts.images):
+                if source is None or not link_image(source, folder / im_dir / f"{layout.frame_index[k] + 1:06d}{suffix}", opts.images):
                     report.add("missing_images")
         report.add("frames", len(members))
     report.add("boxes", len(b))

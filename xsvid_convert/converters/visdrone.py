@@ -95,32 +95,24 @@ def read(path: Path, opts: Options, report: Report) -> Dataset:
 
 
 def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None:
-    from .cocovid import video_structure
+    from .cocovid import per_video
     from .yolo import image_source
 
     if {c.id: c.name for c in dataset.categories}.items() - CATEGORIES.items():
         report.note("categories are not VisDrone's: their ids are written as they are, their names are lost")
-    videos, frame_video, frame_index = video_structure(dataset, report)
+    layout = per_video(dataset, report)
     b = dataset.boxes
-    positions = dataset.frame_positions()
-    box_video = np.asarray(frame_video, dtype=np.int64)[positions] if len(b) else np.zeros(0, np.int64)
-    box_frame = np.asarray(frame_index, dtype=np.int64)[positions] if len(b) else np.zeros(0, np.int64)
-    order = np.argsort(box_video, kind="stable")  # file order kept within each video
-    sorted_video = box_video[order]
-    frames_of: dict[int, list[int]] = {v.id: [] for v in videos}
-    for k, v in enumerate(frame_video):
-        frames_of[v].append(k)
     (target / "annotations").mkdir()
     (target / "sequences").mkdir()
-    for video in progress(videos, opts, len(videos), "sequences"):
+    for video in progress(layout.videos, opts, len(layout.videos), "sequences"):
         name = folder_name(video.name, f"video {video.id}: name", report)
-        rows = order[np.searchsorted(sorted_video, video.id):np.searchsorted(sorted_video, video.id, side="right")]
+        rows = layout.rows(video.id)
         score, ignore, category = b.score[rows], b.ignore[rows], b.category_id[rows]
         # an ignored box keeps its category; score 0 is how VisDrone marks it (category 0 says it already)
         written_score = np.where(ignore & (category != IGNORED_REGION), 0.0,
                                  np.where(np.isnan(score), np.where(ignore, 0.0, 1.0), score))
         columns = [
-            (box_frame[rows] + 1).tolist(), b.track_id[rows].tolist(), b.x[rows].tolist(),
+            (layout.box_frame_index[rows] + 1).tolist(), b.track_id[rows].tolist(), b.x[rows].tolist(),
             b.y[rows].tolist(), b.w[rows].tolist(), b.h[rows].tolist(), written_score.tolist(),
             category.tolist(), np.nan_to_num(b.truncation[rows], nan=-1.0).tolist(),
             np.nan_to_num(b.occlusion[rows], nan=-1.0).tolist(),
@@ -129,12 +121,12 @@ def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None
         (target / "annotations" / f"{name}.txt").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         folder = target / "sequences" / name
         folder.mkdir()
-        for k in frames_of[video.id]:
+        for k in layout.frames_of[video.id]:
             frame = dataset.frames[k]
             suffix = PurePosixPath(frame.file_name).suffix or ".jpg"
             source = image_source(dataset, frame)
             if opts.images != "none":
-                if source is None or not link_image(source, folder / f"{frame_index[k] + 1:07d}{suffix}", opts.images):
+                if source is None or not link_image(source, folder / f"{layout.frame_index[k] + 1:07d}{suffix}", opts.images):
                     report.add("missing_images")
-        report.add("frames", len(frames_of[video.id]))
+        report.add("frames", len(layout.frames_of[video.id]))
     report.add("boxes", len(b))
