@@ -4,14 +4,13 @@ number formatting and image headers."""
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import re
 import shutil
 import struct
 import tempfile
 import uuid
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -231,14 +230,6 @@ def format_number(value: float, keep_point: bool = False) -> str:
     return text
 
 
-def format_fixed(value: float, decimals: int = 6) -> str:
-    return f"{value:.{decimals}f}"
-
-
-def nan_to_none(value: float) -> float | None:
-    return None if math.isnan(value) else value
-
-
 # ---------------------------------------------------------------- images
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -326,10 +317,6 @@ def link_image(source: Path, target: Path, mode: str) -> bool:
     else:
         shutil.copy2(source, target)
     return True
-
-
-def posix(path: str | PurePosixPath) -> str:
-    return str(path).replace(os.sep, "/")
 
 
 def format_rows(columns: list[list[float]], pointed: list[bool] | None = None) -> list[str]:

@@ -82,7 +82,7 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
         info=doc.get("info"), licenses=doc.get("licenses"), image_root=str(root),
         extras={"coco": top} if top else {},
     )
-    _fill_sizes(dataset, root, opts, src)
+    _fill_sizes(dataset, root, opts)
     return dataset
 
 
@@ -212,8 +212,8 @@ def _float_column(values: list, src: str, key: str, allow_none: bool = False) ->
     return array.astype(np.float64, copy=False) if len(values) else np.zeros(0)
 
 
-def _fill_sizes(dataset: Dataset, root: Path, opts: Options, src: str) -> None:
-    for i, frame in enumerate(dataset.frames):
+def _fill_sizes(dataset: Dataset, root: Path, opts: Options) -> None:
+    for frame in dataset.frames:
         if frame.width is None or frame.height is None:
             size = image_size(root / frame.file_name) or opts.image_size
             if size is not None:

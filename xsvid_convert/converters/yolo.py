@@ -39,7 +39,6 @@ from ..schemas import BoxTable, Category, Dataset, Frame
 
 IMAGE_SUFFIXES = {".bmp", ".dng", ".jpeg", ".jpg", ".mpo", ".png", ".tif", ".tiff", ".webp", ".pfm", ".heic"}
 IGNORED_CLASS_NAMES = ("ignored regions", "ignored-regions", "ignored_regions", "ignored", "ignore")
-DECIMALS = 6
 TRAIN_SPLIT = "train"
 
 
