@@ -1,5 +1,4 @@
 import itertools
-import shutil
 
 import numpy as np
 import orjson

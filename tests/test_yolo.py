@@ -3,7 +3,6 @@ import orjson
 import pytest
 
 import xsvid_convert as xc
-from xsvid_convert.options import Report
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
 from helpers import assert_ultralytics_labels, load_yaml

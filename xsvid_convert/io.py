@@ -300,6 +300,15 @@ def _jpeg_size(fh: Any) -> tuple[int, int] | None:
         fh.seek(length - 2, 1)
 
 
+def bring_image(source: Path | None, target: Path, mode: str, report: Any) -> None:
+    """Put the image at `target` by `mode`; count it in `missing_images` if there is none."""
+    if source is None:
+        if mode != "none":
+            report.add("missing_images")
+    elif not link_image(source, target, mode):
+        report.add("missing_images")
+
+
 def link_image(source: Path, target: Path, mode: str) -> bool:
     """Put the image at `target` by `mode` (link, hardlink, copy, none); False if it is missing."""
     if mode == "none":

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 
 from . import api, converters
@@ -65,9 +64,7 @@ def check(src: Path, source: str, via: str, scratch: Path, **options: Any) -> Re
 
 def _point_at_images(original: Dataset, copy: Dataset) -> None:
     """Let the copy find the original's images, as a user would with --images-root."""
-    from .converters.yolo import image_source
-
-    where = {f.file_name: image_source(original, f) for f in original.frames}
+    where = {f.file_name: original.image_path(f) for f in original.frames}
     for frame in copy.frames:
         if frame.source is None and where.get(frame.file_name) is not None:
             frame.source = str(where[frame.file_name])

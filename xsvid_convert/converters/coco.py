@@ -145,9 +145,10 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
             crowd[i] = ann.get("iscrowd", 0)
             extra_keys = ann.keys() - known
             area = ann.get("area")
-            if extra_keys or (area is not None and area != w * h):
+            own_area = area is not None and area != w * h
+            if extra_keys or own_area:
                 extra = {k: ann[k] for k in extra_keys}
-                if area is not None and area != w * h:
+                if own_area:
                     extra["area"] = area
                 extras[i] = extra
                 any_extra = True

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConvertError
-from ..io import (folder_name, format_number, format_rows, image_size, link_image, parse_numeric_rows,
+from ..io import (bring_image, folder_name, format_number, format_rows, image_size, parse_numeric_rows,
                   read_lines, safe_name)
 from ..options import Options, Report, progress
-from ..schemas import NO_TRACK, BoxTable, Dataset
+from ..schemas import BoxTable, Dataset
 
 # MOT17's class table (as mmtracking's converter lists it)
 MOT_CLASSES = {
@@ -236,15 +236,11 @@ def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None
         width = video.width or (first.width if first else None)
         height = video.height or (first.height if first else None)
         _write_seqinfo(folder, name, im_dir, video.fps, length, width, height, im_ext, hints.get("seqinfo"), report)
-        from .yolo import image_source
-
         for k in members:
             frame = dataset.frames[k]
-            source = image_source(dataset, frame)
             suffix = PurePosixPath(frame.file_name).suffix or im_ext
-            if opts.images != "none":
-                if source is None or not link_image(source, folder / im_dir / f"{layout.frame_index[k] + 1:06d}{suffix}", opts.images):
-                    report.add("missing_images")
+            image = folder / im_dir / f"{layout.frame_index[k] + 1:06d}{suffix}"
+            bring_image(dataset.image_path(frame), image, opts.images, report)
         report.add("frames", len(members))
     report.add("boxes", len(b))
 

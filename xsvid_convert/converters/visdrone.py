@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from ..errors import ConvertError
-from ..io import folder_name, format_rows, image_size, link_image, parse_numeric_rows, read_lines, safe_name
+from ..io import bring_image, folder_name, format_rows, image_size, parse_numeric_rows, read_lines, safe_name
 from ..options import Options, Report, progress
 from ..schemas import BoxTable, Dataset
 
@@ -96,7 +96,6 @@ def read(path: Path, opts: Options, report: Report) -> Dataset:
 
 def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None:
     from .cocovid import per_video
-    from .yolo import image_source
 
     if {c.id: c.name for c in dataset.categories}.items() - CATEGORIES.items():
         report.note("categories are not VisDrone's: their ids are written as they are, their names are lost")
@@ -124,9 +123,6 @@ def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None
         for k in layout.frames_of[video.id]:
             frame = dataset.frames[k]
             suffix = PurePosixPath(frame.file_name).suffix or ".jpg"
-            source = image_source(dataset, frame)
-            if opts.images != "none":
-                if source is None or not link_image(source, folder / f"{layout.frame_index[k] + 1:07d}{suffix}", opts.images):
-                    report.add("missing_images")
+            bring_image(dataset.image_path(frame), folder / f"{layout.frame_index[k] + 1:07d}{suffix}", opts.images, report)
         report.add("frames", len(layout.frames_of[video.id]))
     report.add("boxes", len(b))

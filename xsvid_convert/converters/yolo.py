@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConvertError
-from ..io import image_size, link_image, load_yaml, read_lines, safe_name, safe_relpath
+from ..io import bring_image, image_size, load_yaml, read_lines, safe_name, safe_relpath
 from ..options import Options, Report, progress
 from ..schemas import BoxTable, Category, Dataset, Frame
 
@@ -139,20 +139,6 @@ def _frame_lines(dataset: Dataset, rows: np.ndarray, lines: list[str]) -> list[l
     return per_frame
 
 
-def image_source(dataset: Dataset, frame: Frame) -> Path | None:
-    if frame.source:
-        return Path(frame.source)
-    if dataset.image_root:
-        return Path(dataset.image_root) / frame.file_name
-    return None
-
-
-def _bring_image(dataset: Dataset, frame: Frame, target: Path, opts: Options, report: Report) -> None:
-    source = image_source(dataset, frame)
-    if source is None or not link_image(source, target, opts.images):
-        report.add("missing_images")
-
-
 def _write_label(path: Path, lines: list[str]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         if lines:
@@ -185,7 +171,7 @@ def _write_ultralytics(dataset, target, opts, report, classes, rows, lines) -> N
         if label.exists():
             raise ConvertError(frame.file_name, f"two frames map to the same label file {label.relative_to(target)}")
         _write_label(label, per_frame[k])
-        _bring_image(dataset, frame, image, opts, report)
+        bring_image(dataset.image_path(frame), image, opts.images, report)
         splits[split].append(f"./{split}/{relative}")
     report.add("frames", len(dataset.frames))
     # Lists, not folders: they name every frame even when its image is missing, and Ultralytics
@@ -234,7 +220,7 @@ def _write_yoloft(dataset, target, opts, report, classes, rows, lines) -> None:
         image.parent.mkdir(parents=True, exist_ok=True)
         label.parent.mkdir(parents=True, exist_ok=True)
         _write_label(label, per_frame[k])
-        _bring_image(dataset, frame, image, opts, report)
+        bring_image(dataset.image_path(frame), image, opts.images, report)
         split = _split_of(frame, opts)
         if split == TRAIN_SPLIT:
             lists["train"].append(f"./{name}")

@@ -9,6 +9,7 @@ callers who want one row as an object (`dataset.boxes.row(i)`).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -99,8 +100,6 @@ class BoxTable:
             values = columns.pop(name, None)
             if values is None:
                 if name in ("id", "frame_id", "category_id", "x", "y", "w", "h"):
-                    if n is None and name == "id":
-                        raise TypeError("BoxTable needs at least the id column")
                     raise TypeError(f"BoxTable needs the {name} column")
                 default = _DEFAULTS.get(name, math.nan)
                 array = np.full(n or 0, default, dtype=_dtype(name))
@@ -292,6 +291,14 @@ class Dataset(BaseModel):
         _first_bad(b.h < 0, "boxes", locate, lambda i: f"height is negative ({b.h[i]})")
 
     # Lookups that writers share.
+    def image_path(self, frame: Frame) -> Path | None:
+        """Where `frame`'s image is on disk (it may not exist), or None if nothing says."""
+        if frame.source:
+            return Path(frame.source)
+        if self.image_root:
+            return Path(self.image_root) / frame.file_name
+        return None
+
     def category_index(self) -> dict[int, int]:
         """Category id → position in the category list (what YOLO calls the class)."""
         return {c.id: i for i, c in enumerate(self.categories)}
