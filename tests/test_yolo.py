@@ -3,6 +3,7 @@ import orjson
 import pytest
 
 import xsvid_convert as xc
+from xsvid_convert.errors import ConvertError
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
 from helpers import assert_ultralytics_labels, load_yaml
@@ -94,8 +95,13 @@ def test_boxes_are_clipped_and_empty_ones_dropped_and_counted(tmp_path):
     }
     src = tmp_path / "a.json"
     src.write_bytes(orjson.dumps(doc))
-    report = xc.convert(src, tmp_path / "y", "coco", "yolo", split="train")
-    assert report.counts["clipped"] == 2 and report.counts["dropped"] == 1 and report.counts["boxes"] == 4
+    with pytest.raises(ConvertError, match=r"annotations\[2\]: box 120,10 5x5 lies wholly outside its 100x50 image"):
+        xc.convert(src, tmp_path / "y", "coco", "yolo", split="train")
+    assert not (tmp_path / "y").exists()
+    report = xc.convert(src, tmp_path / "y", "coco", "yolo", split="train", lenient=True)
+    assert report.counts["skipped"] == 1 and report.warnings == [
+        f"{src}:$.annotations[2]: box 120,10 5x5 lies wholly outside its 100x50 image"]
+    assert report.counts["clipped"] == 2 and report.counts["boxes"] == 4 and "dropped" not in report.counts
     lines = (tmp_path / "y/labels/train/v/0000000.txt").read_text().splitlines()
     assert lines[0] == "0 0.075000 0.300000 0.150000 0.200000"
     assert lines[1] == "0 0.950000 0.950000 0.100000 0.100000"

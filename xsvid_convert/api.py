@@ -27,7 +27,9 @@ def read(path: str | Path, fmt: str | None = None, report: Report | None = None,
     if not path.exists():
         raise ConvertError(str(path), "no such file or folder")
     spec = converters.get(fmt) if fmt else converters.detect(path)
-    return spec.read(path, _options(**options), report or Report())
+    opts = _options(**options)
+    report = report or Report(lenient=opts.lenient)
+    return spec.read(path, opts, report)
 
 
 def write(dataset: Dataset, path: str | Path, fmt: str, *, overwrite: bool = False,
@@ -51,12 +53,15 @@ def convert(src: str | Path, dst: str | Path, from_format: str | None, to_format
         raise ConvertError(str(dst), f"output lies inside the input folder {src}; choose another place")
     if src.exists() and dst.exists() and src.resolve() == dst.resolve():
         raise ConvertError(str(dst), "output is the input; choose another place")
-    report = Report()
+    report = Report(lenient=bool(options.get("lenient")))
     spec_map = category_map_spec(category_map)
     dataset = read(src, from_format, report=report, **options)
     if spec_map is not None:
         dataset = category_maps.apply(dataset, spec_map, category_map or "")
+    # the summary counts what was written, and what reading skipped
+    skipped = report.counts["skipped"]
     report.counts.clear()
+    report.add("skipped", skipped)
     return write(dataset, dst, to_format, overwrite=overwrite, report=report, **options)
 
 

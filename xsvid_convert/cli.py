@@ -70,7 +70,7 @@ def _size(text: str | None) -> tuple[int, int] | None:
 
 
 def _run(src: Path, dst: Path, source: str | None, target: str, *, images_root, image_size, layout,
-         split, images, ignored, mot_file, category_map, overwrite, quiet) -> None:
+         split, images, ignored, mot_file, category_map, overwrite, quiet, lenient) -> None:
     try:
         if split is None and target == "yolo" and src.suffix == ".json":
             split = src.stem.removeprefix("instances_")  # as Ultralytics names a COCO split
@@ -78,11 +78,13 @@ def _run(src: Path, dst: Path, source: str | None, target: str, *, images_root, 
             src, dst, source, target, category_map=category_map, overwrite=overwrite,
             images_root=images_root, image_size=_size(image_size), layout=layout.value,
             split=split, images=images.value, ignored=ignored.value, mot_file=mot_file.value,
-            progress=not quiet,
+            progress=not quiet, lenient=lenient,
         )
     except (ConvertError, OSError, ValueError, KeyError, TypeError) as exc:
         _fail(exc)
         return
+    for warning in report.warnings:
+        print(f"xsvid-convert: warning: skipped {warning}", file=sys.stderr)
     print(f"{src} -> {dst}: {report.summary()}", file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -99,6 +101,7 @@ MotFileOpt = Annotated[MotFile, typer.Option("--mot-file", help="MOT: gt/gt.txt 
 CategoryMap = Annotated[Optional[str], typer.Option("--category-map", help="YAML map (rename/merge/drop) or a preset: visdrone-to-xsvid.")]
 Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")]
 Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar.")]
+Lenient = Annotated[bool, typer.Option("--lenient", help="Skip bad rows, annotations and boxes with a warning each instead of stopping at the first.")]
 
 
 @app.callback()
@@ -115,7 +118,7 @@ def convert(
     images_root: ImagesRoot = None, image_size: ImageSize = None, layout: LayoutOpt = Layout.ultralytics,
     split: SplitOpt = None, images: ImagesOpt = ImagesMode.link, ignored: IgnoredOpt = Ignored.drop,
     mot_file: MotFileOpt = MotFile.gt, category_map: CategoryMap = None, overwrite: Overwrite = False,
-    quiet: Quiet = False,
+    quiet: Quiet = False, lenient: Lenient = False,
 ) -> None:
     """Convert between any two formats.
 
@@ -123,7 +126,7 @@ def convert(
     """
     _run(src, dst, from_.value if from_ else None, to.value, images_root=images_root, image_size=image_size,
          layout=layout, split=split, images=images, ignored=ignored, mot_file=mot_file,
-         category_map=category_map, overwrite=overwrite, quiet=quiet)
+         category_map=category_map, overwrite=overwrite, quiet=quiet, lenient=lenient)
 
 
 def _shortcut(source: str, target: str, example: str, default_layout: Layout = Layout.ultralytics) -> None:
@@ -133,11 +136,11 @@ def _shortcut(source: str, target: str, example: str, default_layout: Layout = L
         images_root: ImagesRoot = None, image_size: ImageSize = None, layout: LayoutOpt = default_layout,
         split: SplitOpt = None, images: ImagesOpt = ImagesMode.link, ignored: IgnoredOpt = Ignored.drop,
         mot_file: MotFileOpt = MotFile.gt, category_map: CategoryMap = None, overwrite: Overwrite = False,
-        quiet: Quiet = False,
+        quiet: Quiet = False, lenient: Lenient = False,
     ) -> None:
         _run(src, dst, source, target, images_root=images_root, image_size=image_size, layout=layout,
              split=split, images=images, ignored=ignored, mot_file=mot_file, category_map=category_map,
-             overwrite=overwrite, quiet=quiet)
+             overwrite=overwrite, quiet=quiet, lenient=lenient)
 
     command.__doc__ = f"{source} -> {target}.\n\nExample: {example}"
     app.command(f"{source}-to-{target}")(command)

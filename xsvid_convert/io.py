@@ -166,16 +166,23 @@ def load_yaml(path: Path) -> Any:
 
 
 def parse_numeric_rows(
-    path: Path, lines: list[str], min_columns: int, max_columns: int, what: str
+    path: Path, lines: list[str], min_columns: int, max_columns: int, what: str, report: Any = None
 ) -> tuple[np.ndarray, np.ndarray, list[bool]]:
     """Comma-separated numeric rows → (values[n, max_columns] padded with NaN, line numbers,
     for each column whether an integral value was written with a decimal point).
 
     The last flag lets a writer reproduce `1.0` where the source wrote `1.0` and `1` where it
-    wrote `1`, so a file read and written back is identical.
+    wrote `1`, so a file read and written back is identical.  A bad row is an error, or skipped
+    with a warning when `report` is lenient.
     """
+    def bad(number: int, message: str) -> None:
+        if report is None:
+            raise ConvertError(f"{path}:{number}", message)
+        report.skip(f"{path}:{number}", message)
+
     rows: list[list[str]] = []
     numbers: list[int] = []
+    widths: list[int] = []
     for number, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
@@ -185,31 +192,42 @@ def parse_numeric_rows(
             tokens.pop()
         if not min_columns <= len(tokens) <= max_columns:
             expected = str(min_columns) if min_columns == max_columns else f"{min_columns} to {max_columns}"
-            raise ConvertError(f"{path}:{number}", f"expected {expected} comma-separated {what} columns, found {len(tokens)}")
+            bad(number, f"expected {expected} comma-separated {what} columns, found {len(tokens)}")
+            continue
+        widths.append(len(tokens))
         if len(tokens) < max_columns:
             tokens += ["nan"] * (max_columns - len(tokens))
         rows.append(tokens)
         numbers.append(number)
-    if not rows:
-        return np.zeros((0, max_columns)), np.zeros(0, dtype=np.int64), [False] * max_columns
     try:
-        values = np.array(rows, dtype=np.float64)
+        values = np.array(rows, dtype=np.float64).reshape(len(rows), max_columns)
     except ValueError:
-        for tokens, number in zip(rows, numbers):
+        # the slow path names the first token that is not a number (and skips its row if lenient)
+        kept_rows, kept_numbers, kept_widths = [], [], []
+        for tokens, number, width in zip(rows, numbers, widths):
             for column, token in enumerate(tokens, 1):
                 try:
                     float(token)
                 except ValueError:
-                    raise ConvertError(f"{path}:{number}", f"column {column} is not a number: {token!r}") from None
-        raise
-    finite = np.isfinite(values) | np.isnan(values)
-    if not finite.all():
-        r = int(np.flatnonzero(~finite.all(axis=1))[0])
-        raise ConvertError(f"{path}:{numbers[r]}", "infinite value")
-    bad_nan = np.isnan(values) & (np.array(rows) != "nan")
-    if bad_nan.any():
-        r = int(np.flatnonzero(bad_nan.any(axis=1))[0])
-        raise ConvertError(f"{path}:{numbers[r]}", "NaN is not a value")
+                    bad(number, f"column {column} is not a number: {token!r}")
+                    break
+            else:
+                kept_rows.append(tokens)
+                kept_numbers.append(number)
+                kept_widths.append(width)
+        rows, numbers, widths = kept_rows, kept_numbers, kept_widths
+        values = np.array(rows, dtype=np.float64).reshape(len(rows), max_columns)
+    # A literal `nan` or `inf` in an annotation is never meant; padding is the only NaN allowed.
+    written_nan = np.isnan(values) & (np.arange(max_columns) < np.asarray(widths, dtype=np.int64)[:, None])
+    invalid = np.isinf(values) | written_nan
+    if invalid.any():
+        keep = np.ones(len(rows), dtype=bool)
+        for r in np.flatnonzero(invalid.any(axis=1)).tolist():
+            bad(numbers[r], "infinite value" if np.isinf(values[r]).any() else "NaN is not a value")
+            keep[r] = False
+        values = values[keep]
+        rows = [row for row, k in zip(rows, keep) if k]
+        numbers = [n for n, k in zip(numbers, keep) if k]
     pointed = []
     for c in range(max_columns):
         joined = ",".join(r[c] for r in rows) + ","

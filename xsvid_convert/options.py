@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+from .errors import ConvertError
 
 T = TypeVar("T")
 
@@ -29,6 +31,8 @@ class Options:
     destination: Path | None = None
     """Where the output will finally be (writers work in a temporary sibling)."""
     progress: bool = False
+    lenient: bool = False
+    """Skip bad records (rows, annotations, boxes) with a warning each instead of stopping."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -38,6 +42,26 @@ class Report:
 
     counts: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    lenient: bool = False
+    warnings: list[str] = field(default_factory=list)
+    """One `<where>: <what>` per record skipped in lenient mode."""
+
+    def skip(self, where: str, message: str) -> None:
+        """A bad record: an error when strict, a warning and a skipped count when lenient."""
+        if not self.lenient:
+            raise ConvertError(where, message)
+        self.warnings.append(f"{where}: {message}")
+        self.counts["skipped"] += 1
+
+    def reject(self, mask: Any, locate: Callable[[int], str], message: Callable[[int], str]) -> Any:
+        """Vectorised `skip`: rows where `mask` is true are errors (strict: the first one raises)
+        or skipped with a warning each (lenient).  Returns the mask of rows to keep."""
+        import numpy as np
+
+        bad = np.flatnonzero(mask)
+        for i in bad.tolist():
+            self.skip(locate(i), message(i))
+        return ~np.asarray(mask, dtype=bool)
 
     def add(self, key: str, n: int = 1) -> None:
         if n:
@@ -49,7 +73,7 @@ class Report:
 
     def summary(self) -> str:
         order = ["frames", "boxes", "clipped", "dropped", "ignored_dropped", "missing_images",
-                 "renumbered_tracks"]
+                 "renumbered_tracks", "skipped"]
         keys = [k for k in order if k in self.counts] + sorted(k for k in self.counts if k not in order)
         return ", ".join(f"{k.replace('_', ' ')} {self.counts[k]}" for k in keys)
 

@@ -70,20 +70,36 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
             raise ConvertError(f"{src}:$.images[{i}]", "a CocoVID image needs a video_id")
         frame_rows.append(row)
 
-    boxes = _read_annotations(annotations, src, COCOVID_KEYS if cocovid else BASE_KEYS, cocovid)
+    _fill_sizes(frame_rows, root, opts)
+    known = COCOVID_KEYS if cocovid else BASE_KEYS
+    kept: list[int] | None = None  # positions in the file of the annotations read (lenient only)
+    try:
+        boxes = _read_annotations(annotations, src, known, cocovid)
+    except ConvertError:
+        if not report.lenient:
+            raise
+        # slow path, only when something is wrong: find each bad annotation, skip it, read the rest
+        kept = []
+        for i, ann in enumerate(annotations):
+            problem = _annotation_problem(ann, cocovid)
+            if problem is None:
+                kept.append(i)
+            else:
+                report.skip(f"{src}:$.annotations[{i}]", problem)
+        boxes = _read_annotations([annotations[i] for i in kept], src, known, cocovid)
     top = {k: v for k, v in doc.items() if k not in ("images", "annotations", "categories", "videos", "info", "licenses")}
 
     def locate(kind: str, index: int) -> str:
         name = {"boxes": "annotations", "frames": "images"}.get(kind, kind)
+        if kind == "boxes" and kept is not None:
+            index = kept[index]
         return f"{src}:$.{name}[{index}]"
 
-    dataset = Dataset.build(
-        category_rows, video_rows, frame_rows, boxes, locate,
+    return Dataset.build(
+        category_rows, video_rows, frame_rows, boxes, locate, report,
         info=doc.get("info"), licenses=doc.get("licenses"), image_root=str(root),
         extras={"coco": top} if top else {},
     )
-    _fill_sizes(dataset, root, opts)
-    return dataset
 
 
 def _guess_images_root(path: Path, images: list) -> Path:
@@ -155,7 +171,7 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
     except KeyError as exc:
         raise ConvertError(f"{src}:$.annotations[{i}]", f"missing key {exc.args[0]!r}") from None
     except (TypeError, ValueError, AttributeError):
-        raise ConvertError(f"{src}:$.annotations[{i}]", _describe_bad_annotation(annotations[i])) from None
+        raise ConvertError(f"{src}:$.annotations[{i}]", _annotation_problem(annotations[i], cocovid) or "malformed annotation") from None
 
     columns: dict[str, Any] = {
         "id": _int_column(ids, src, "id"),
@@ -183,15 +199,6 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
     return BoxTable(extras=extras if any_extra else None, **columns)
 
 
-def _describe_bad_annotation(ann: Any) -> str:
-    if not isinstance(ann, dict):
-        return f"expected an object, found {type(ann).__name__}"
-    bbox = ann.get("bbox")
-    if not isinstance(bbox, list) or len(bbox) != 4:
-        return f"bbox must be a list of 4 numbers, found {bbox!r}"
-    return f"bbox must hold numbers, found {bbox!r}"
-
-
 def _int_column(values: list, src: str, key: str) -> np.ndarray:
     array = np.asarray(values)
     if len(values) and array.dtype.kind not in "iu":
@@ -213,12 +220,39 @@ def _float_column(values: list, src: str, key: str, allow_none: bool = False) ->
     return array.astype(np.float64, copy=False) if len(values) else np.zeros(0)
 
 
-def _fill_sizes(dataset: Dataset, root: Path, opts: Options) -> None:
-    for frame in dataset.frames:
-        if frame.width is None or frame.height is None:
-            size = image_size(root / frame.file_name) or opts.image_size
+def _fill_sizes(frame_rows: list[dict], root: Path, opts: Options) -> None:
+    """Sizes the JSON leaves out, from the image headers (or --image-size)."""
+    for row in frame_rows:
+        if row.get("width") is None or row.get("height") is None:
+            if not isinstance(row.get("file_name"), str):
+                continue  # validation reports it
+            size = image_size(root / row["file_name"]) or opts.image_size
             if size is not None:
-                frame.width, frame.height = size
+                row["width"], row["height"] = size
+
+
+def _annotation_problem(ann: Any, cocovid: bool) -> str | None:
+    """What is wrong with one annotation, or None; the fast reader's checks, one record at a time."""
+    if not isinstance(ann, dict):
+        return f"expected an object, found {type(ann).__name__}"
+    for key in ("id", "image_id", "category_id") + (("instance_id",) if cocovid else ()):
+        if key not in ann and key != "instance_id":
+            return f"missing key {key!r}"
+        if key in ann and type(ann[key]) is not int:
+            return f"{key}: expected an integer, found {ann[key]!r}"
+    if "bbox" not in ann:
+        return "missing key 'bbox'"
+    bbox = ann["bbox"]
+    if not isinstance(bbox, list) or len(bbox) != 4 or not all(_is_number(v) for v in bbox):
+        return f"bbox must be a list of 4 numbers, found {bbox!r}"
+    for key in ("score", "mot_conf", "visibility", "truncation", "occlusion", "area"):
+        if ann.get(key) is not None and not _is_number(ann[key]):
+            return f"{key}: expected a number, found {ann[key]!r}"
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 # ---------------------------------------------------------------- writing

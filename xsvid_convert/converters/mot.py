@@ -66,7 +66,7 @@ def read(path: Path, opts: Options, report: Report) -> Dataset:
     videos, frames, tables, line_of = [], [], [], []
     for split, folder in progress(sequences, opts, len(sequences), "sequences"):
         video_id = len(videos) + 1
-        video, seq_frames, table, lines = _read_sequence(folder, split, video_id, len(frames), opts, names)
+        video, seq_frames, table, lines = _read_sequence(folder, split, video_id, len(frames), opts, names, report)
         videos.append(video)
         frames += seq_frames
         tables.append(table)
@@ -79,7 +79,7 @@ def read(path: Path, opts: Options, report: Report) -> Dataset:
     def locate(kind: str, index: int) -> str:
         return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
 
-    return Dataset.build(categories, videos, frames, boxes, locate, image_root=str(image_root))
+    return Dataset.build(categories, videos, frames, boxes, locate, report, image_root=str(image_root))
 
 
 def _read_seqinfo(folder: Path) -> tuple[dict[str, str], list[str]]:
@@ -114,7 +114,7 @@ def _int_value(info: dict[str, str], key: str, ini: Path) -> int | None:
 
 
 def _read_sequence(folder: Path, split: str | None, video_id: int, first_frame: int, opts: Options,
-                   names: dict[int, str]) -> tuple[dict, list[dict], BoxTable, list[str]]:
+                   names: dict[int, str], report: Report) -> tuple[dict, list[dict], BoxTable, list[str]]:
     ini = folder / "seqinfo.ini"
     info, keys = _read_seqinfo(folder)
     # mmtracking asserts the folder and seqinfo names agree; where they differ the file wins
@@ -139,17 +139,17 @@ def _read_sequence(folder: Path, split: str | None, video_id: int, first_frame: 
     kind = opts.mot_file
     ann = folder / ("gt/gt.txt" if kind == "gt" else "det/det.txt")
     lines = read_lines(ann) if ann.is_file() else []
-    values, numbers, pointed = parse_numeric_rows(ann, lines, 7, 10, "MOT")
+    values, numbers, pointed = parse_numeric_rows(ann, lines, 7, 10, "MOT", report)
     given = np.flatnonzero(~np.isnan(values).all(axis=0)) if len(values) else []
     ncols = int(given[-1]) + 1 if len(given) else 9
+    line = lambda i: f"{ann}:{numbers[i]}"  # noqa: E731
+    f, t = values[:, 0], values[:, 1]
+    keep = report.reject((f < 1) | (f != np.floor(f)), line,
+                         lambda i: f"frame must be a whole number from 1, found {format_number(f[i])}")
+    keep &= report.reject(keep & (t != np.floor(t)), line, lambda i: "id must be a whole number")
+    values, numbers = values[keep], numbers[keep]
     frame_numbers = values[:, 0]
-    bad = np.flatnonzero((frame_numbers < 1) | (frame_numbers != np.floor(frame_numbers)))
-    if len(bad):
-        raise ConvertError(f"{ann}:{numbers[bad[0]]}", f"frame must be a whole number from 1, found {format_number(frame_numbers[bad[0]])}")
     track = values[:, 1]
-    bad = np.flatnonzero(track != np.floor(track))
-    if len(bad):
-        raise ConvertError(f"{ann}:{numbers[bad[0]]}", "id must be a whole number")
 
     image_dir = folder / im_dir
     on_disk = sorted(p for p in image_dir.iterdir() if p.is_file()) if image_dir.is_dir() else []

@@ -43,17 +43,16 @@ def read(path: Path, opts: Options, report: Report) -> Dataset:
         safe_name(name, str(annotations / f"{name}.txt"))
         ann = annotations / f"{name}.txt"
         lines = read_lines(ann) if ann.is_file() else []
-        values, numbers, pointed = parse_numeric_rows(ann, lines, 10, 10, "VisDrone-VID")
+        values, numbers, pointed = parse_numeric_rows(ann, lines, 10, 10, "VisDrone-VID", report)
+        line = lambda i: f"{ann}:{numbers[i]}"  # noqa: E731
+        keep = np.ones(len(values), dtype=bool)
         for column, what in ((0, "frame"), (1, "target id"), (7, "category")):
-            bad = np.flatnonzero(values[:, column] != np.floor(values[:, column]))
-            if len(bad):
-                raise ConvertError(f"{ann}:{numbers[bad[0]]}", f"{what} must be a whole number")
-        bad = np.flatnonzero(values[:, 0] < 1)
-        if len(bad):
-            raise ConvertError(f"{ann}:{numbers[bad[0]]}", "frame numbers start at 1")
-        bad = np.flatnonzero(~np.isin(values[:, 7], list(CATEGORIES)))
-        if len(bad):
-            raise ConvertError(f"{ann}:{numbers[bad[0]]}", f"category {int(values[bad[0], 7])} is not in VisDrone's table 0..11")
+            keep &= report.reject(keep & (values[:, column] != np.floor(values[:, column])), line,
+                                  lambda i: f"{what} must be a whole number")
+        keep &= report.reject(keep & (values[:, 0] < 1), line, lambda i: "frame numbers start at 1")
+        keep &= report.reject(keep & ~np.isin(values[:, 7], list(CATEGORIES)), line,
+                              lambda i: f"category {int(values[i, 7])} is not in VisDrone's table 0..11")
+        values, numbers = values[keep], numbers[keep]
 
         folder = sequences / name
         images = {}
@@ -91,7 +90,7 @@ def read(path: Path, opts: Options, report: Report) -> Dataset:
     def locate(kind: str, index: int) -> str:
         return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
 
-    return Dataset.build(categories, videos, frames, boxes, locate, image_root=str(sequences))
+    return Dataset.build(categories, videos, frames, boxes, locate, report, image_root=str(sequences))
 
 
 def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None:

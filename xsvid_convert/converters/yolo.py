@@ -486,16 +486,20 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
                 continue
             where = f"{label}:{number}"
             if len(parts) < 5 or (len(parts) > 5 and len(parts) % 2 == 0):
-                raise ConvertError(where, f"expected `class cx cy w h` (or a polygon), found {len(parts)} values")
+                report.skip(where, f"expected `class cx cy w h` (or a polygon), found {len(parts)} values")
+                continue
             try:
                 cls = int(parts[0])
                 values = [float(v) for v in parts[1:]]
             except ValueError:
-                raise ConvertError(where, "class must be an integer and coordinates numbers") from None
+                report.skip(where, "class must be an integer and coordinates numbers")
+                continue
             if not 0 <= cls < nc:
-                raise ConvertError(where, f"class {cls} is not among the {nc} names")
+                report.skip(where, f"class {cls} is not among the {nc} names")
+                continue
             if any(v != v or v in (float("inf"), float("-inf")) for v in values):
-                raise ConvertError(where, "coordinates must be finite numbers")
+                report.skip(where, "coordinates must be finite numbers")
+                continue
             if len(values) == 4:
                 cx, cy, w, h = values
             else:  # a segment: its bounding box, as Ultralytics does
@@ -503,7 +507,8 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
                 cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
                 w, h = max(xs) - min(xs), max(ys) - min(ys)
             if w < 0 or h < 0:
-                raise ConvertError(where, "width and height must not be negative")
+                report.skip(where, "width and height must not be negative")
+                continue
             if size is None:
                 raise ConvertError(where, "image size unknown (no image header to read): give --image-size WxH")
             W, H = size
@@ -533,4 +538,4 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
             return box_lines[index]
         return f"{src}: {kind}[{index}]"
 
-    return Dataset.build(categories, video_rows, frame_rows, boxes, locate)
+    return Dataset.build(categories, video_rows, frame_rows, boxes, locate, report)

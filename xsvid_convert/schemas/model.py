@@ -219,6 +219,7 @@ class Dataset(BaseModel):
         frames: list[dict[str, Any]],
         boxes: BoxTable,
         locate: Locator = _default_locator,
+        report: Any = None,
         **rest: Any,
     ) -> "Dataset":
         """Validate plain dicts as whole lists (one pass in pydantic-core), then check consistency."""
@@ -243,7 +244,7 @@ class Dataset(BaseModel):
         )
         if rest:
             raise TypeError(f"unknown Dataset fields: {sorted(rest)}")
-        dataset.check(locate)
+        dataset.check(locate, report)
         return dataset
 
     @model_validator(mode="after")
@@ -251,7 +252,7 @@ class Dataset(BaseModel):
         self.check()
         return self
 
-    def check(self, locate: Locator = _default_locator) -> None:
+    def check(self, locate: Locator = _default_locator, report: Any = None) -> None:
         """Ids unique and resolvable, one frame per (video, index), sizes finite and ≥ 0."""
         _unique("categories", [c.id for c in self.categories], locate)
         _unique("videos", [v.id for v in self.videos], locate)
@@ -275,20 +276,53 @@ class Dataset(BaseModel):
                 value = getattr(f, side)
                 if value is not None and value <= 0:
                     raise ConvertError(locate("frames", i), f"{side} must be positive, not {value}")
+        self.boxes = self.check_boxes(locate, report)
+
+    def check_boxes(self, locate: Locator = _default_locator, report: Any = None) -> BoxTable:
+        """Box-level checks.  Strict (no lenient `report`): the first bad box raises.  Lenient:
+        every bad box is skipped with a warning and the table without them is returned."""
         b = self.boxes
         if len(b) == 0:
-            return
-        _unique("boxes", b.id, locate)
-        _first_bad(~np.isin(b.frame_id, frame_ids), "boxes", locate,
-                   lambda i: f"image id {b.frame_id[i]} is not among the frames")
+            return b
+        if report is None:
+            from ..options import Report
+
+            report = Report()
+        where = lambda i: locate("boxes", i)  # noqa: E731
+        bad = np.zeros(len(b), dtype=bool)
+
+        def flag(mask: np.ndarray, message: Callable[[int], str]) -> None:
+            nonlocal bad
+            bad |= ~report.reject(mask & ~bad, where, message)
+
+        order = np.argsort(b.id, kind="stable")
+        repeated = np.zeros(len(b), dtype=bool)
+        repeated[order[1:][b.id[order][1:] == b.id[order][:-1]]] = True
+        flag(repeated, lambda i: f"id {b.id[i]} is used twice")
+        frame_ids = np.fromiter((f.id for f in self.frames), np.int64, len(self.frames))
+        flag(~np.isin(b.frame_id, frame_ids), lambda i: f"image id {b.frame_id[i]} is not among the frames")
         category_ids = np.array([c.id for c in self.categories], dtype=np.int64)
-        _first_bad(~np.isin(b.category_id, category_ids), "boxes", locate,
-                   lambda i: f"category id {b.category_id[i]} is not among the categories")
+        flag(~np.isin(b.category_id, category_ids),
+             lambda i: f"category id {b.category_id[i]} is not among the categories")
         for name in ("x", "y", "w", "h"):
             column = getattr(b, name)
-            _first_bad(~np.isfinite(column), "boxes", locate, lambda i: f"{name} is {column[i]}")
-        _first_bad(b.w < 0, "boxes", locate, lambda i: f"width is negative ({b.w[i]})")
-        _first_bad(b.h < 0, "boxes", locate, lambda i: f"height is negative ({b.h[i]})")
+            flag(~np.isfinite(column), lambda i: f"{name} is {column[i]}")
+        flag(b.w < 0, lambda i: f"width is negative ({b.w[i]})")
+        flag(b.h < 0, lambda i: f"height is negative ({b.h[i]})")
+        # A box with no pixel inside its frame is an annotation error, not a clipping matter.
+        known = ~bad
+        if known.any():
+            width = np.array([np.nan if f.width is None else f.width for f in self.frames])
+            height = np.array([np.nan if f.height is None else f.height for f in self.frames])
+            position = np.full(len(b), 0)
+            position[known] = self.frame_positions_of(b.frame_id[known])
+            W, H = width[position], height[position]
+            with np.errstate(invalid="ignore"):
+                outside = known & (b.w > 0) & (b.h > 0) & (
+                    (b.x >= W) | (b.y >= H) | (b.x + b.w <= 0) | (b.y + b.h <= 0))
+            flag(outside, lambda i: f"box {b.x[i]:g},{b.y[i]:g} {b.w[i]:g}x{b.h[i]:g} lies wholly outside "
+                                    f"its {W[i]:g}x{H[i]:g} image")
+        return b.take(~bad) if bad.any() else b
 
     # Lookups that writers share.
     def image_path(self, frame: Frame) -> Path | None:
@@ -305,9 +339,12 @@ class Dataset(BaseModel):
 
     def frame_positions(self) -> np.ndarray:
         """For each box, the position of its frame in `frames`."""
+        return self.frame_positions_of(self.boxes.frame_id)
+
+    def frame_positions_of(self, frame_ids: np.ndarray) -> np.ndarray:
         ids = np.fromiter((f.id for f in self.frames), np.int64, len(self.frames))
         order = np.argsort(ids, kind="stable")
-        return order[np.searchsorted(ids, self.boxes.frame_id, sorter=order)]
+        return order[np.searchsorted(ids, frame_ids, sorter=order)]
 
     def boxes_by_frame(self) -> tuple[np.ndarray, np.ndarray]:
         """(order, starts): box rows sorted stably by frame position, and where each frame begins.
@@ -334,8 +371,3 @@ def _unique(kind: str, ids: Any, locate: Locator) -> None:
         raise ConvertError(locate(kind, i), f"id {ids[i]} is used twice")
 
 
-def _first_bad(mask: np.ndarray, kind: str, locate: Locator, message: Callable[[int], str]) -> None:
-    bad = np.flatnonzero(mask)
-    if len(bad):
-        i = int(bad[0])
-        raise ConvertError(locate(kind, i), message(i))

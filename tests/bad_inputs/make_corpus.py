@@ -1,0 +1,231 @@
+"""Writes the malformed-input corpus in this folder (`python tests/bad_inputs/make_corpus.py`).
+
+Each case is a small, otherwise valid dataset with one thing wrong.  `cases.yaml` names, per
+case, the input to read, its format, the fragment the one-line error must contain, and the file
+(relative to the case) that the error must name.  The corpus is committed so that a reviewer can
+open any case; this script is how it was made and how to extend it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import orjson
+import yaml
+
+HERE = Path(__file__).resolve().parent
+CASES = HERE / "cases"
+
+
+def png(width: int, height: int) -> bytes:
+    """A grey PNG (written by hand so that a zero-size header can be made too)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(max(height, 1)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def coco_doc(cocovid: bool = False) -> dict:
+    doc = {
+        "info": {}, "licenses": [],
+        "categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "person"}],
+        "images": [{"id": 1, "file_name": "v1/0000000.png", "width": 16, "height": 16},
+                   {"id": 2, "file_name": "v1/0000001.png", "width": 16, "height": 16}],
+        "annotations": [
+            {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "area": 12, "iscrowd": 0},
+            {"id": 2, "image_id": 2, "category_id": 2, "bbox": [5, 5, 2, 2], "area": 4, "iscrowd": 0},
+        ],
+    }
+    if cocovid:
+        doc["videos"] = [{"id": 1, "name": "v1"}]
+        for k, image in enumerate(doc["images"]):
+            image.update(video_id=1, frame_id=k)
+        for ann in doc["annotations"]:
+            ann["instance_id"] = 1
+    return doc
+
+
+MANIFEST: list[dict] = []
+
+
+def case(fmt: str, name: str, input_: str, names: str, message: str, to: list[str] | None = None) -> Path:
+    folder = CASES / fmt / name
+    folder.mkdir(parents=True)
+    entry = {"case": f"{fmt}/{name}", "format": fmt, "input": input_, "names": names, "message": message}
+    if to:
+        entry["to"] = to
+    MANIFEST.append(entry)
+    return folder
+
+
+def json_case(fmt: str, name: str, message: str, mutate=None, raw: bytes | None = None, to=None) -> None:
+    folder = case(fmt, name, "ann.json", "ann.json", message, to)
+    if raw is None:
+        doc = coco_doc(cocovid=fmt == "cocovid")
+        mutate(doc)
+        raw = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+    (folder / "ann.json").write_bytes(raw)
+
+
+def yolo_case(name: str, message: str, names: str, labels: dict[str, bytes] | None = None,
+              data_yaml: bytes | None = None, images: dict[str, bytes] | None = None, to=None) -> None:
+    folder = case("yolo", name, ".", names, message, to)
+    yaml_text = data_yaml if data_yaml is not None else yaml.safe_dump(
+        {"train": "images/train", "val": "images/train", "names": {0: "car", 1: "person"}}).encode()
+    (folder / "data.yaml").write_bytes(yaml_text)
+    images = {"v1/0000000.png": png(16, 16), "v1/0000001.png": png(16, 16)} if images is None else images
+    for rel, data in images.items():
+        (folder / "images/train" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "images/train" / rel).write_bytes(data)
+    labels = {"v1/0000000.txt": b"0 0.5 0.5 0.25 0.25\n"} if labels is None else labels
+    for rel, data in labels.items():
+        (folder / "labels/train" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "labels/train" / rel).write_bytes(data)
+
+
+SEQINFO = b"[Sequence]\nname=MOT-01\nimDir=img1\nframeRate=30\nseqLength=2\nimWidth=16\nimHeight=16\nimExt=.jpg\n"
+
+
+def mot_case(name: str, message: str, names: str, gt: bytes | None = b"1,1,1,2,3,4,1,1,1\n2,1,2,2,3,4,1,1,1\n",
+             seqinfo: bytes | None = SEQINFO, seq: str = "MOT-01", to=None) -> None:
+    folder = case("mot", name, ".", names, message, to)
+    sequence = folder / seq
+    sequence.mkdir(parents=True)
+    if seqinfo is not None:
+        (sequence / "seqinfo.ini").write_bytes(seqinfo)
+    if gt is not None:
+        (sequence / "gt").mkdir()
+        (sequence / "gt/gt.txt").write_bytes(gt)
+
+
+def visdrone_case(name: str, message: str, names: str, rows: bytes | None = b"1,1,1,2,3,4,1,1,0,0\n2,1,2,2,3,4,1,4,0,1\n",
+                  images: dict[str, bytes] | None = None, to=None) -> None:
+    folder = case("visdrone", name, ".", names, message, to)
+    if rows is not None:
+        (folder / "annotations").mkdir()
+        (folder / "annotations/uav0001.txt").write_bytes(rows)
+    for rel, data in (images or {}).items():
+        (folder / "sequences" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "sequences" / rel).write_bytes(data)
+
+
+def main() -> None:
+    shutil.rmtree(CASES, ignore_errors=True)
+    MANIFEST.clear()
+    good = orjson.dumps(coco_doc(), option=orjson.OPT_INDENT_2)
+
+    # ---- COCO
+    json_case("coco", "truncated_json", "invalid JSON", raw=good[: len(good) // 2])
+    json_case("coco", "trailing_garbage", "invalid JSON", raw=good + b"}")
+    json_case("coco", "empty_file", "empty file", raw=b"")
+    json_case("coco", "nan_literal", "invalid JSON", raw=good.replace(b"[\n        1,", b"[\n        NaN,", 1))
+    json_case("coco", "not_an_object", "expected a JSON object", raw=b"[1, 2, 3]\n")
+    json_case("coco", "non_utf8", "not valid UTF-8", raw=good.replace(b'"car"', b'"c\xffr"'))
+    json_case("coco", "missing_images", "missing key 'images'", lambda d: d.pop("images"))
+    json_case("coco", "images_not_a_list", "expected a list", lambda d: d.update(images={"id": 1}))
+    json_case("coco", "annotation_without_bbox", "missing key 'bbox'", lambda d: d["annotations"][1].pop("bbox"))
+    json_case("coco", "bbox_of_strings", "bbox must be a list of 4 numbers", lambda d: d["annotations"][0].update(bbox=["1", "2", "3", "4"]))
+    json_case("coco", "bbox_of_three", "bbox must be a list of 4 numbers", lambda d: d["annotations"][0].update(bbox=[1, 2, 3]))
+    json_case("coco", "image_id_as_text", "expected an integer", lambda d: d["annotations"][0].update(image_id="1"))
+    json_case("coco", "negative_width", "width is negative", lambda d: d["annotations"][1].update(bbox=[5, 5, -2, 2]))
+    json_case("coco", "negative_image_height", "height must be positive", lambda d: d["images"][0].update(height=-16))
+    json_case("coco", "zero_image_width", "width must be positive", lambda d: d["images"][1].update(width=0))
+    json_case("coco", "unknown_image_id", "image id 99 is not among the frames", lambda d: d["annotations"][1].update(image_id=99))
+    json_case("coco", "unknown_category_id", "category id 42 is not among the categories", lambda d: d["annotations"][0].update(category_id=42))
+    json_case("coco", "duplicate_annotation_id", "id 1 is used twice", lambda d: d["annotations"][1].update(id=1))
+    json_case("coco", "duplicate_image_id", "id 1 is used twice", lambda d: d["images"][1].update(id=1))
+    json_case("coco", "box_outside_image", "lies wholly outside", lambda d: d["annotations"][0].update(bbox=[40, 2, 3, 4]))
+    json_case("coco", "file_name_climbs_out", "climbs out of its folder", lambda d: d["images"][0].update(file_name="../../../tmp/evil.png"))
+    json_case("coco", "file_name_absolute", "is absolute", lambda d: d["images"][0].update(file_name="/etc/evil.png"))
+    json_case("coco", "file_name_nul", "NUL byte", lambda d: d["images"][0].update(file_name="v1/a\u0000.png"))
+    json_case("coco", "width_as_text", "width", lambda d: d["images"][0].update(width="wide"))
+
+    # ---- CocoVID
+    json_case("cocovid", "no_videos", "needs a `videos` list", lambda d: d.pop("videos"))
+    json_case("cocovid", "image_without_video", "needs a video_id", lambda d: d["images"][1].pop("video_id"))
+    json_case("cocovid", "unknown_video_id", "video id 9 is not among the videos", lambda d: d["images"][1].update(video_id=9))
+    json_case("cocovid", "frame_id_twice", "frame index 0 appears twice", lambda d: d["images"][1].update(frame_id=0))
+    json_case("cocovid", "instance_id_fractional", "expected an integer", lambda d: d["annotations"][0].update(instance_id=1.5))
+
+    # ---- YOLO
+    yolo_case("five_columns_expected", "expected `class cx cy w h`", "labels/train/v1/0000000.txt",
+              labels={"v1/0000000.txt": b"0 0.5 0.5 0.25\n"})
+    yolo_case("class_not_integer", "class must be an integer", "labels/train/v1/0000000.txt",
+              labels={"v1/0000000.txt": b"0 0.5 0.5 0.25 0.25\ncar 0.5 0.5 0.25 0.25\n"})
+    yolo_case("class_out_of_range", "class 5 is not among the 2 names", "labels/train/v1/0000000.txt",
+              labels={"v1/0000000.txt": b"5 0.5 0.5 0.25 0.25\n"})
+    yolo_case("negative_size", "must not be negative", "labels/train/v1/0000000.txt",
+              labels={"v1/0000000.txt": b"0 0.5 0.5 -0.25 0.25\n"})
+    yolo_case("infinite_coordinate", "finite numbers", "labels/train/v1/0000000.txt",
+              labels={"v1/0000000.txt": b"0 inf 0.5 0.25 0.25\n"})
+    yolo_case("box_outside_image", "lies wholly outside", "labels/train/v1/0000000.txt",
+              labels={"v1/0000000.txt": b"0 1.5 0.5 0.25 0.25\n"})
+    yolo_case("label_not_utf8", "not valid UTF-8", "labels/train/v1/0000000.txt",
+              labels={"v1/0000000.txt": b"0 0.5 0.5 0.25 0.25\n\xff\xfe\n"})
+    yolo_case("yaml_python_tag", "invalid YAML", "data.yaml",
+              data_yaml=b"train: images/train\nval: !!python/object/apply:os.system ['echo pwned > /tmp/xsvid-pwned']\nnames: {0: car}\n")
+    yolo_case("yaml_garbled", "invalid YAML", "data.yaml", data_yaml=b"train: [images/train\nnames: {0: car\n")
+    yolo_case("yaml_empty", "expected a mapping", "data.yaml", data_yaml=b"")
+    yolo_case("yaml_without_names", "missing names", "data.yaml", data_yaml=b"train: images/train\nval: images/train\n")
+    yolo_case("names_not_0_to_n", "names must be keyed 0..", "data.yaml",
+              data_yaml=b"train: images/train\nval: images/train\nnames: {1: car, 2: person}\n")
+    yolo_case("image_missing_size_needed", "image size unknown", "labels/train/v1/0000000.txt",
+              data_yaml=b"train: train.txt\nval: train.txt\nnames: {0: car}\n",
+              images={}, labels={"v1/0000000.txt": b"0 0.5 0.5 0.25 0.25\n"})
+    (CASES / "yolo/image_missing_size_needed/train.txt").write_bytes(b"images/train/v1/0000000.png\n")
+    yolo_case("zero_size_image", "image has size 0x16", "images/train/v1/0000000.png",
+              images={"v1/0000000.png": png(0, 16)})
+    yolo_case("truncated_image", "cannot read the image size", "images/train/v1/0000001.png",
+              images={"v1/0000000.png": png(16, 16), "v1/0000001.png": b"\x89PNG\r\n\x1a\n"})
+
+    # ---- MOT
+    mot_case("too_few_columns", "expected 7 to 10 comma-separated MOT columns, found 5", "MOT-01/gt/gt.txt",
+             gt=b"1,1,1,2,3,4,1,1,1\n2,1,2,2,3\n")
+    mot_case("not_a_number", "column 3 is not a number", "MOT-01/gt/gt.txt", gt=b"1,1,left,2,3,4,1,1,1\n")
+    mot_case("frame_zero", "frame must be a whole number from 1", "MOT-01/gt/gt.txt", gt=b"0,1,1,2,3,4,1,1,1\n")
+    mot_case("fractional_id", "id must be a whole number", "MOT-01/gt/gt.txt", gt=b"1,1.5,1,2,3,4,1,1,1\n")
+    mot_case("infinite_value", "infinite value", "MOT-01/gt/gt.txt", gt=b"1,1,inf,2,3,4,1,1,1\n")
+    mot_case("nan_value", "NaN is not a value", "MOT-01/gt/gt.txt", gt=b"1,1,1,2,nan,4,1,1,1\n")
+    mot_case("negative_height", "height is negative", "MOT-01/gt/gt.txt", gt=b"1,1,1,2,3,-4,1,1,1\n")
+    mot_case("box_outside_image", "lies wholly outside", "MOT-01/gt/gt.txt", gt=b"1,1,20,2,3,4,1,1,1\n")
+    mot_case("gt_not_utf8", "not valid UTF-8", "MOT-01/gt/gt.txt", gt=b"1,1,1,2,3,4,1,1,1\n\xc3\x28\n")
+    mot_case("empty_gt_line_garbage", "expected 7 to 10", "MOT-01/gt/gt.txt", gt=b"1,1,1,2,3,4,1,1,1\n,\n")
+    mot_case("seqinfo_without_section", "garbled seqinfo.ini", "MOT-01/seqinfo.ini", seqinfo=b"name=MOT-01\nseqLength=2\n")
+    mot_case("seqinfo_garbled", "garbled seqinfo.ini", "MOT-01/seqinfo.ini", seqinfo=b"[Sequence\nname=MOT-01\n")
+    mot_case("seqinfo_width_text", "imWidth must be a whole number", "MOT-01/seqinfo.ini",
+             seqinfo=SEQINFO.replace(b"imWidth=16", b"imWidth=wide"))
+    mot_case("seqinfo_zero_height", "imHeight must be positive", "MOT-01/seqinfo.ini",
+             seqinfo=SEQINFO.replace(b"imHeight=16", b"imHeight=0"))
+    mot_case("sequence_name_climbs_out", "climbs out of its folder", "MOT-01/seqinfo.ini",
+             seqinfo=SEQINFO.replace(b"name=MOT-01", b"name=../../escape"))
+    mot_case("no_sequence", "no MOT sequence here", ".", gt=None, seqinfo=None)
+
+    # ---- VisDrone-VID
+    visdrone_case("eight_columns", "expected 10 comma-separated VisDrone-VID columns, found 8", "annotations/uav0001.txt",
+                  rows=b"1,1,1,2,3,4,1,1,0,0\n2,1,2,2,3,4,1,4\n")
+    visdrone_case("category_12", "category 12 is not in VisDrone's table", "annotations/uav0001.txt",
+                  rows=b"1,1,1,2,3,4,1,12,0,0\n")
+    visdrone_case("frame_zero", "frame numbers start at 1", "annotations/uav0001.txt", rows=b"0,1,1,2,3,4,1,1,0,0\n")
+    visdrone_case("not_a_number", "column 5 is not a number", "annotations/uav0001.txt", rows=b"1,1,1,2,w,4,1,1,0,0\n")
+    visdrone_case("negative_width", "width is negative", "annotations/uav0001.txt", rows=b"1,1,1,2,-3,4,1,1,0,0\n")
+    visdrone_case("not_utf8", "not valid UTF-8", "annotations/uav0001.txt", rows=b"1,1,1,2,3,4,1,1,0,0\n\x80\n")
+    visdrone_case("no_annotations_folder", "no annotations/ inside", ".", rows=None)
+    visdrone_case("box_outside_image", "lies wholly outside", "annotations/uav0001.txt",
+                  rows=b"1,1,1,30,3,4,1,1,0,0\n", images={"uav0001/0000001.png": png(16, 16)})
+    visdrone_case("zero_size_image", "image has size 16x0", "sequences/uav0001/0000001.png",
+                  images={"uav0001/0000001.png": png(16, 0)})
+    visdrone_case("empty_image_file", "cannot read the image size", "sequences/uav0001/0000002.png",
+                  images={"uav0001/0000001.png": png(16, 16), "uav0001/0000002.png": b""})
+
+    (HERE / "cases.yaml").write_text(
+        "# written by make_corpus.py: one malformed input per case\n" + yaml.safe_dump(MANIFEST, sort_keys=False, width=200),
+        encoding="utf-8")
+    print(f"{len(MANIFEST)} cases in {CASES}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Every malformed input in tests/bad_inputs/, fed to every `convert` direction: one line on
+stderr naming the file (and line or JSON path), exit code 2, no output, input untouched."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import xsvid_convert as xc
+from xsvid_convert import converters
+from xsvid_convert.cli import app
+from xsvid_convert.errors import ConvertError
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+
+
+def tree_state(root: Path) -> dict:
+    """Content hash and mtime of every file under `root`: what 'never modified' means."""
+    state = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            state[str(path)] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+    return state
+
+
+def test_corpus_is_large_and_covers_every_format():
+    assert len(CASES) >= 40
+    assert {c["format"] for c in CASES} == set(converters.FORMATS)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+def test_bad_input_fails_cleanly_in_every_direction(case, tmp_path):
+    folder = CORPUS / "cases" / case["case"]
+    src = (folder / case["input"]).resolve() if case["input"] != "." else folder.resolve()
+    named = str((folder / case["names"]).resolve()) if case["names"] != "." else str(folder.resolve())
+    before = tree_state(folder)
+    runner = CliRunner()
+    for target in case.get("to", list(converters.FORMATS)):
+        out = tmp_path / (f"out_{target}.json" if converters.get(target).output == "file" else f"out_{target}")
+        result = runner.invoke(app, ["convert", str(src), str(out), "--from", case["format"], "--to", target, "-q"])
+        assert result.exit_code == 2, (target, result.output)
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, (target, result.stderr)
+        assert lines[0].startswith(f"xsvid-convert: error: {named}"), (target, lines[0])
+        assert case["message"] in lines[0], (target, lines[0])
+        assert "Traceback" not in result.output
+        assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no half-written temporary left either
+    assert tree_state(folder) == before
+    assert not Path("/tmp/xsvid-pwned").exists()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["case"] in {
+    "coco/negative_width", "coco/unknown_category_id", "coco/bbox_of_strings", "coco/box_outside_image",
+    "yolo/class_out_of_range", "yolo/box_outside_image", "mot/not_a_number", "mot/frame_zero",
+    "visdrone/category_12", "visdrone/eight_columns"}], ids=lambda c: c["case"])
+def test_lenient_skips_the_bad_record_with_a_warning(case, tmp_path):
+    folder = CORPUS / "cases" / case["case"]
+    src = folder / case["input"] if case["input"] != "." else folder
+    with pytest.raises(ConvertError):
+        xc.read(src, case["format"])
+    report = xc.Report(lenient=True)
+    strict_free = xc.read(src, case["format"], report=report, lenient=True)
+    assert report.counts["skipped"] == len(report.warnings) == 1
+    assert case["message"] in report.warnings[0]
+    result = CliRunner().invoke(app, ["convert", str(src), str(tmp_path / "out.json"), "--from", case["format"],
+                                      "--to", "coco", "--lenient", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "xsvid-convert: warning: skipped" in result.stderr and "skipped 1" in result.stderr
+    written = xc.read(tmp_path / "out.json", "coco")
+    assert len(written.boxes) == len(strict_free.boxes)
+
+
+def test_lenient_counts_every_bad_row(tmp_path):
+    sequence = tmp_path / "mot/S1"
+    (sequence / "gt").mkdir(parents=True)
+    (sequence / "gt/gt.txt").write_text("1,1,1,1,2,2,1,1,1\n1,2,x,1,2,2,1,1,1\n2,1,1,1,2,2,1,1,1\n0,3,1,1,2,2,1,1,1\n"
+                                        "2,2,1,1,2\n3,1,1,1,-2,2,1,1,1\n3,2,1,1,2,2,1,1,1\n")
+    report = xc.Report(lenient=True)
+    dataset = xc.read(tmp_path / "mot", "mot", report=report, lenient=True)
+    assert sorted(int(w.split(": ", 1)[0].rsplit(":", 1)[1]) for w in report.warnings) == [2, 4, 5, 6]
+    assert report.counts["skipped"] == 4 and len(dataset.boxes) == 3
+    assert os.listdir(sequence / "gt") == ["gt.txt"]
