@@ -20,6 +20,11 @@ example: install
 	$(BIN)/xsvid-convert coco-to-yolo build/example/annotations/train.json build/example-yolo --images-root build/example/images --layout yoloft --overwrite -q
 	$(BIN)/xsvid-convert roundtrip build/example/annotations/train.json --from coco --via yolo --images-root build/example/images
 
+# the fuzz tests of `make test`, with many more (and random, not fixed) examples per reader
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	XSVID_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py
+
 bench: install
 	$(BIN)/python benchmarks/run.py
 

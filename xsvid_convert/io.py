@@ -262,7 +262,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(32)
-            if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+            if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
                 width, height = struct.unpack(">II", head[16:24])
                 return _checked_size(path, width, height)
             if head.startswith(b"\xff\xd8"):

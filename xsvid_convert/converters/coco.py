@@ -199,25 +199,46 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
     return BoxTable(extras=extras if any_extra else None, **columns)
 
 
+def _array(values: list, dtype: type) -> np.ndarray | None:
+    """`values` as a 1-D array if numpy reads them as numbers of that kind, else None."""
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError, OverflowError):  # ragged lists, ints beyond 64 bits
+        return None
+    kinds = "iu" if dtype is np.int64 else "iuf"
+    if array.ndim != 1 or array.dtype.kind not in kinds:
+        return None
+    if array.dtype.kind == "u" and len(array) and array.max() > np.iinfo(np.int64).max:
+        return None
+    return array.astype(dtype, copy=False)
+
+
 def _int_column(values: list, src: str, key: str) -> np.ndarray:
-    array = np.asarray(values)
-    if len(values) and array.dtype.kind not in "iu":
+    if not values:
+        return np.zeros(0, np.int64)
+    array = _array(values, np.int64)
+    if array is None:
         for i, v in enumerate(values):
             if type(v) is not int:
                 raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"expected an integer, found {v!r}")
-    return array.astype(np.int64, copy=False) if len(values) else np.zeros(0, np.int64)
+            if not -2**63 <= v < 2**63:
+                raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"integer {v} does not fit in 64 bits")
+        array = np.asarray(values, dtype=np.int64)
+    return array
 
 
 def _float_column(values: list, src: str, key: str, allow_none: bool = False) -> np.ndarray:
-    array = np.asarray(values)
-    if len(values) and array.dtype.kind not in "iuf":
+    if not values:
+        return np.zeros(0)
+    array = _array(values, np.float64)
+    if array is None:
         for i, v in enumerate(values):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 if allow_none and v is None:
                     continue
                 raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"expected a number, found {v!r}")
-        array = np.asarray([math.nan if v is None else v for v in values], dtype=np.float64)
-    return array.astype(np.float64, copy=False) if len(values) else np.zeros(0)
+        array = np.asarray([math.nan if v is None else float(v) for v in values], dtype=np.float64)
+    return array
 
 
 def _fill_sizes(frame_rows: list[dict], root: Path, opts: Options) -> None:

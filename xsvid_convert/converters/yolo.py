@@ -341,13 +341,15 @@ def _names(value: Any, nc: Any, src: str) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     if isinstance(value, dict):
-        try:
-            keys = sorted(int(k) for k in value)
-        except (TypeError, ValueError):
-            raise ConvertError(f"{src}: names", "names must be keyed by class numbers 0..n-1") from None
-        if keys != list(range(len(keys))):
-            raise ConvertError(f"{src}: names", f"names must be keyed 0..{len(keys) - 1}, found {keys}")
-        return [str(value[k] if k in value else value[str(k)]) for k in keys]
+        by_number: dict[int, Any] = {}
+        for key, name in value.items():
+            if not (type(key) is int or (isinstance(key, str) and key.isdigit())):
+                raise ConvertError(f"{src}: names", "names must be keyed by class numbers 0..n-1")
+            by_number[int(key)] = name
+        keys = sorted(by_number)
+        if keys != list(range(len(value))):
+            raise ConvertError(f"{src}: names", f"names must be keyed 0..{len(value) - 1}, found {sorted(value, key=str)}")
+        return [str(by_number[k]) for k in keys]
     if isinstance(nc, int) and value is None:
         return [f"class_{k}" for k in range(nc)]
     raise ConvertError(f"{src}: names", "missing names (a list or a mapping 0..n-1)")

@@ -1,0 +1,148 @@
+"""Fuzzing every reader: random bytes and mutations of valid files.  Whatever the input, a reader
+either returns a Dataset or raises ConvertError, the documented error type; nothing else escapes.
+
+`make test` runs a modest number of examples; `make fuzz` (XSVID_FUZZ_EXAMPLES=5000) runs long.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import xsvid_convert as xc
+from xsvid_convert.errors import ConvertError
+from xsvid_convert.synthetic import write_dataset, xsvid_coco
+
+EXAMPLES = int(os.environ.get("XSVID_FUZZ_EXAMPLES", "60"))
+fuzz = settings(max_examples=EXAMPLES, deadline=None, derandomize="XSVID_FUZZ_EXAMPLES" not in os.environ,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory) -> dict[str, tuple[Path, list[str]]]:
+    """A valid dataset per format, and the files in it a fuzzer mutates (relative paths)."""
+    root = tmp_path_factory.mktemp("valid")
+    coco = write_dataset(root / "coco", xsvid_coco(videos=2, frames=3, tracks=3))
+    made = {"coco": (coco, ["."])}
+    for fmt, files in (("cocovid", ["."]), ("yolo", ["data.yaml", "labels/*/*/0000001.txt", "images/*/*/0000001.png"]),
+                       ("mot", ["*/seqinfo.ini", "*/gt/gt.txt"]), ("visdrone", ["annotations/*.txt"])):
+        out = root / fmt if fmt not in ("coco", "cocovid") else root / f"{fmt}.json"
+        xc.convert(coco, out, "coco", fmt, images="copy" if fmt in ("yolo", "visdrone") else "none",
+                   layout="ultralytics")
+        made[fmt] = (out, files)
+    return made
+
+
+def _targets(path: Path, patterns: list[str]) -> list[Path]:
+    if patterns == ["."]:
+        return [path]
+    return [p for pattern in patterns for p in sorted(path.glob(pattern))[:1]]
+
+
+def _read_only_convert_error(path: Path, fmt: str) -> None:
+    try:
+        xc.read(path, fmt, image_size=None)
+    except ConvertError as exc:
+        assert str(exc) and "\n" not in str(exc), str(exc)
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    if dst.exists():
+        shutil.rmtree(dst) if dst.is_dir() else dst.unlink()
+    if src.is_dir():
+        shutil.copytree(src, dst, symlinks=True)
+    else:
+        shutil.copy2(src, dst)
+    return dst
+
+
+mutation = st.one_of(
+    st.tuples(st.just("replace"), st.binary(max_size=200)),
+    st.tuples(st.just("truncate"), st.floats(0, 1)),
+    st.tuples(st.just("flip"), st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=8)),
+    st.tuples(st.just("insert"), st.tuples(st.floats(0, 1), st.sampled_from(
+        [b",", b"-", b"\n", b"nan", b"1e309", b"\x00", b"\xff", b"..", b"/", b"{", b"]", b'"', b" ", b"-1", b"0"]))),
+)
+
+
+def mutate(data: bytes, how: tuple) -> bytes:
+    kind, arg = how
+    if kind == "replace":
+        return arg
+    if kind == "truncate":
+        return data[: int(len(data) * arg)]
+    if kind == "flip":
+        out = bytearray(data)
+        for where, value in arg:
+            if out:
+                out[min(int(where * len(out)), len(out) - 1)] = value
+        return bytes(out)
+    where, piece = arg
+    k = int(where * len(data))
+    return data[:k] + piece + data[k:]
+
+
+@pytest.mark.parametrize("fmt", ["coco", "cocovid", "yolo", "mot", "visdrone"])
+def test_reader_raises_only_convert_error(fmt, valid, tmp_path):
+    source, patterns = valid[fmt]
+
+    @fuzz
+    @given(choice=st.integers(0, 10), how=mutation)
+    def run(choice, how):
+        work = _copy(source, tmp_path / source.name)
+        targets = _targets(work, patterns)
+        target = targets[choice % len(targets)]
+        target.write_bytes(mutate(target.read_bytes(), how))
+        _read_only_convert_error(work, fmt)
+
+    run()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**63, 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=8,
+)
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            yield from _paths(value, prefix + (k,))
+
+
+@pytest.mark.parametrize("fmt", ["coco", "cocovid"])
+def test_json_reader_with_any_value_anywhere(fmt, valid, tmp_path):
+    """Structure-aware: valid JSON in which one value (or key set) is replaced by any JSON value."""
+    source, _ = valid[fmt]
+    doc = orjson.loads(source.read_bytes())
+    paths = list(_paths(doc))
+
+    @fuzz
+    @given(choice=st.integers(0, len(paths) - 1), value=json_values, drop=st.booleans())
+    def run(choice, value, drop):
+        copy = orjson.loads(source.read_bytes())
+        path = paths[choice]
+        if not path:
+            copy = value
+        else:
+            parent = copy
+            for key in path[:-1]:
+                parent = parent[key]
+            if drop and isinstance(parent, dict):
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = value
+        target = tmp_path / source.name
+        target.write_bytes(orjson.dumps(copy))
+        _read_only_convert_error(target, fmt)
+
+    run()
