@@ -222,21 +222,36 @@ class Dataset(BaseModel):
         report: Any = None,
         **rest: Any,
     ) -> "Dataset":
-        """Validate plain dicts as whole lists (one pass in pydantic-core), then check consistency."""
-        parsed = {}
-        for kind, adapter, items in (
-            ("categories", _categories, categories),
-            ("videos", _videos, videos),
-            ("frames", _frames, frames),
+        """Validate plain dicts as whole lists (one pass in pydantic-core), then check consistency.
+
+        With a lenient `report`, an item that does not validate is skipped with a warning (the
+        slow item-by-item pass runs only when the whole-list pass failed)."""
+        if report is None:
+            from ..options import Report
+
+            report = Report()
+        parsed: dict[str, list] = {}
+        positions: dict[str, list[int] | None] = {}
+        for kind, adapter, single, items in (
+            ("categories", _categories, Category, categories),
+            ("videos", _videos, Video, videos),
+            ("frames", _frames, Frame, frames),
         ):
+            positions[kind] = None
             try:
                 parsed[kind] = adapter.validate_python(items)
+                continue
             except ValidationError as exc:
-                err = exc.errors()[0]
-                loc = err["loc"]
-                where = locate(kind, int(loc[0])) if loc and isinstance(loc[0], int) else kind
-                field = ".".join(str(p) for p in loc[1:])
-                raise ConvertError(where, f"{field}: {err['msg']}" if field else err["msg"]) from None
+                if not report.lenient:
+                    where, message = _validation_message(exc, kind, locate)
+                    raise ConvertError(where, message) from None
+            parsed[kind], positions[kind] = [], []
+            for i, item in enumerate(items):
+                try:
+                    parsed[kind].append(single.model_validate(item))
+                    positions[kind].append(i)
+                except ValidationError as exc:
+                    report.skip(*_validation_message(exc, kind, lambda k, _: locate(k, i), offset=False))
         dataset = cls.model_construct(
             categories=parsed["categories"], videos=parsed["videos"], frames=parsed["frames"],
             boxes=boxes, info=rest.pop("info", None), licenses=rest.pop("licenses", None),
@@ -244,7 +259,12 @@ class Dataset(BaseModel):
         )
         if rest:
             raise TypeError(f"unknown Dataset fields: {sorted(rest)}")
-        dataset.check(locate, report)
+
+        def located(kind: str, index: int) -> str:
+            kept = positions.get(kind)
+            return locate(kind, kept[index] if kept is not None else index)
+
+        dataset.check(located, report)
         return dataset
 
     @model_validator(mode="after")
@@ -253,29 +273,46 @@ class Dataset(BaseModel):
         return self
 
     def check(self, locate: Locator = _default_locator, report: Any = None) -> None:
-        """Ids unique and resolvable, one frame per (video, index), sizes finite and ≥ 0."""
-        _unique("categories", [c.id for c in self.categories], locate)
-        _unique("videos", [v.id for v in self.videos], locate)
-        frame_ids = np.fromiter((f.id for f in self.frames), np.int64, len(self.frames))
-        _unique("frames", frame_ids, locate)
+        """Ids unique and resolvable, one frame per (video, index), sizes positive, boxes sound.
+
+        Strict (no lenient `report`): the first problem raises.  Lenient: each bad category,
+        video, frame or box is dropped with a warning (boxes of a dropped frame go with it)."""
+        if report is None:
+            from ..options import Report
+
+            report = Report()
+        keep = report.reject(_repeated([c.id for c in self.categories]), lambda i: locate("categories", i),
+                             lambda i: f"id {self.categories[i].id} is used twice")
+        self.categories = [c for c, k in zip(self.categories, keep) if k]
+        keep = report.reject(_repeated([v.id for v in self.videos]), lambda i: locate("videos", i),
+                             lambda i: f"id {self.videos[i].id} is used twice")
+        self.videos = [v for v, k in zip(self.videos, keep) if k]
         video_ids = {v.id for v in self.videos}
-        seen: dict[tuple[int, int], int] = {}
-        for i, f in enumerate(self.frames):
-            if f.video_id is not None:
-                if f.video_id not in video_ids:
-                    raise ConvertError(locate("frames", i), f"video id {f.video_id} is not among the videos")
-                if f.frame_index is not None:
-                    key = (f.video_id, f.frame_index)
-                    if key in seen:
-                        raise ConvertError(
-                            locate("frames", i),
-                            f"frame index {f.frame_index} appears twice in video {f.video_id}",
-                        )
-                    seen[key] = i
-            for side in ("width", "height"):
-                value = getattr(f, side)
-                if value is not None and value <= 0:
-                    raise ConvertError(locate("frames", i), f"{side} must be positive, not {value}")
+        frames = self.frames
+        bad = _repeated([f.id for f in frames])
+        seen: set[tuple[int, int]] = set()
+        for i, f in enumerate(frames):
+            problem = None
+            if bad[i]:
+                problem = f"id {f.id} is used twice"
+            elif f.video_id is not None and f.video_id not in video_ids:
+                problem = f"video id {f.video_id} is not among the videos"
+            elif f.video_id is not None and f.frame_index is not None and (f.video_id, f.frame_index) in seen:
+                problem = f"frame index {f.frame_index} appears twice in video {f.video_id}"
+            elif f.width is not None and f.width <= 0:
+                problem = f"width must be positive, not {f.width}"
+            elif f.height is not None and f.height <= 0:
+                problem = f"height must be positive, not {f.height}"
+            if problem:
+                report.skip(locate("frames", i), problem)
+                bad[i] = True
+            elif f.video_id is not None and f.frame_index is not None:
+                seen.add((f.video_id, f.frame_index))
+        if bad.any():
+            self.frames = [f for f, b in zip(frames, bad) if not b]
+            kept = np.flatnonzero(~bad)
+            outer = locate
+            locate = lambda kind, i: outer(kind, int(kept[i])) if kind == "frames" else outer(kind, i)  # noqa: E731
         self.boxes = self.check_boxes(locate, report)
 
     def check_boxes(self, locate: Locator = _default_locator, report: Any = None) -> BoxTable:
@@ -295,10 +332,7 @@ class Dataset(BaseModel):
             nonlocal bad
             bad |= ~report.reject(mask & ~bad, where, message)
 
-        order = np.argsort(b.id, kind="stable")
-        repeated = np.zeros(len(b), dtype=bool)
-        repeated[order[1:][b.id[order][1:] == b.id[order][:-1]]] = True
-        flag(repeated, lambda i: f"id {b.id[i]} is used twice")
+        flag(_repeated(b.id), lambda i: f"id {b.id[i]} is used twice")
         frame_ids = np.fromiter((f.id for f in self.frames), np.int64, len(self.frames))
         flag(~np.isin(b.frame_id, frame_ids), lambda i: f"image id {b.frame_id[i]} is not among the frames")
         category_ids = np.array([c.id for c in self.categories], dtype=np.int64)
@@ -360,14 +394,26 @@ class Dataset(BaseModel):
         return {v.id: v for v in self.videos}
 
 
-def _unique(kind: str, ids: Any, locate: Locator) -> None:
+def _repeated(ids: Any) -> np.ndarray:
+    """True at every occurrence of an id after its first."""
     ids = np.asarray(ids, dtype=np.int64)
-    if len(ids) < 2:
-        return
-    order = np.argsort(ids, kind="stable")
-    dup = np.flatnonzero(ids[order][1:] == ids[order][:-1])
-    if len(dup):
-        i = int(order[dup[0] + 1])
-        raise ConvertError(locate(kind, i), f"id {ids[i]} is used twice")
+    repeated = np.zeros(len(ids), dtype=bool)
+    if len(ids) > 1:
+        order = np.argsort(ids, kind="stable")
+        repeated[order[1:][ids[order][1:] == ids[order][:-1]]] = True
+    return repeated
 
 
+def _validation_message(exc: ValidationError, kind: str, locate: Locator, offset: bool = True) -> tuple[str, str]:
+    """(where, what) of a pydantic error on a whole list (`offset`: loc starts with the index)
+    or on one item."""
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    if offset:
+        if not loc or not isinstance(loc[0], int):
+            return kind, err["msg"]
+        where = locate(kind, int(loc.pop(0)))
+    else:
+        where = locate(kind, 0)
+    field = ".".join(str(p) for p in loc)
+    return where, f"{field}: {err['msg']}" if field else err["msg"]
