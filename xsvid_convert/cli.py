@@ -13,6 +13,7 @@ import typer
 
 from . import api, converters, roundtrip as roundtrip_mod
 from .errors import ConvertError
+from .io import atomic_output
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Convert detection and tracking annotations between COCO, CocoVID, YOLO "
@@ -69,25 +70,43 @@ def _size(text: str | None) -> tuple[int, int] | None:
     raise ConvertError("--image-size", f"expected WIDTHxHEIGHT such as 1024x1024, found {text!r}")
 
 
-def _run(src: Path, dst: Path, source: str | None, target: str, *, images_root, image_size, layout,
-         split, images, ignored, mot_file, category_map, overwrite, quiet, lenient) -> None:
+def _run(src: Path, dst: Path, source: str | None, target: str, o: dict) -> None:
+    """One conversion from the options every conversion command takes (`o`)."""
     try:
+        split = o["split"]
         if split is None and target == "yolo" and src.suffix == ".json":
             split = src.stem.removeprefix("instances_")  # as Ultralytics names a COCO split
         report = api.convert(
-            src, dst, source, target, category_map=category_map, overwrite=overwrite,
-            images_root=images_root, image_size=_size(image_size), layout=layout.value,
-            split=split, images=images.value, ignored=ignored.value, mot_file=mot_file.value,
-            progress=not quiet, lenient=lenient,
+            src, dst, source, target, category_map=o["category_map"], overwrite=o["overwrite"],
+            images_root=o["images_root"], image_size=_size(o["image_size"]), layout=o["layout"].value,
+            split=split, images=o["images"].value, ignored=o["ignored"].value, mot_file=o["mot_file"].value,
+            progress=not o["quiet"], lenient=o["lenient"],
+            split_by=o["split_by"].value if o["split_by"] else None, val_fraction=o["val_fraction"],
+            val_videos=[v for v in (o["val_videos"] or "").split(",") if v] or None, seed=o["seed"],
+            dry_run=o["dry_run"],
         )
     except (ConvertError, OSError, ValueError, KeyError, TypeError) as exc:
         _fail(exc)
         return
     for warning in report.warnings:
         print(f"xsvid-convert: warning: skipped {warning}", file=sys.stderr)
-    print(f"{src} -> {dst}: {report.summary()}", file=sys.stderr)
+    if o["dry_run"]:
+        print(f"dry run: {src} -> {dst} would write {len(report.files)} files: {report.summary()}")
+        for name in report.files[:DRY_RUN_PATHS]:
+            print(f"  {dst / name if name != dst.name else dst}")
+        if len(report.files) > DRY_RUN_PATHS:
+            print(f"  ... and {len(report.files) - DRY_RUN_PATHS} more")
+    else:
+        print(f"{src} -> {dst}: {report.summary()}", file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
+
+
+DRY_RUN_PATHS = 10
+
+
+class SplitBy(str, Enum):
+    video = "video"
 
 
 # Options shared by every conversion command.
@@ -102,6 +121,11 @@ CategoryMap = Annotated[Optional[str], typer.Option("--category-map", help="YAML
 Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")]
 Quiet = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar.")]
 Lenient = Annotated[bool, typer.Option("--lenient", help="Skip bad rows, annotations and boxes with a warning each instead of stopping at the first.")]
+SplitByOpt = Annotated[Optional[SplitBy], typer.Option("--split-by", help="Make train/val sets of whole videos.")]
+ValFraction = Annotated[Optional[float], typer.Option("--val-fraction", help="Share of videos for val with --split-by video (default 0.2).")]
+ValVideos = Annotated[Optional[str], typer.Option("--val-videos", help="Comma-separated names of the val videos (implies --split-by video).")]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the video draw for --split-by video.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Print what would be written (counts, first paths) and write nothing.")]
 
 
 @app.callback()
@@ -118,15 +142,15 @@ def convert(
     images_root: ImagesRoot = None, image_size: ImageSize = None, layout: LayoutOpt = Layout.ultralytics,
     split: SplitOpt = None, images: ImagesOpt = ImagesMode.link, ignored: IgnoredOpt = Ignored.drop,
     mot_file: MotFileOpt = MotFile.gt, category_map: CategoryMap = None, overwrite: Overwrite = False,
-    quiet: Quiet = False, lenient: Lenient = False,
+    quiet: Quiet = False, lenient: Lenient = False, split_by: SplitByOpt = None, val_fraction: ValFraction = None,
+    val_videos: ValVideos = None, seed: Seed = 0, dry_run: DryRun = False,
 ) -> None:
     """Convert between any two formats.
 
     Example: xsvid-convert convert MOT17/train mot17.json --from mot --to cocovid
     """
-    _run(src, dst, from_.value if from_ else None, to.value, images_root=images_root, image_size=image_size,
-         layout=layout, split=split, images=images, ignored=ignored, mot_file=mot_file,
-         category_map=category_map, overwrite=overwrite, quiet=quiet, lenient=lenient)
+    options = dict(locals())
+    _run(src, dst, from_.value if from_ else None, to.value, options)
 
 
 def _shortcut(source: str, target: str, example: str, default_layout: Layout = Layout.ultralytics) -> None:
@@ -136,11 +160,10 @@ def _shortcut(source: str, target: str, example: str, default_layout: Layout = L
         images_root: ImagesRoot = None, image_size: ImageSize = None, layout: LayoutOpt = default_layout,
         split: SplitOpt = None, images: ImagesOpt = ImagesMode.link, ignored: IgnoredOpt = Ignored.drop,
         mot_file: MotFileOpt = MotFile.gt, category_map: CategoryMap = None, overwrite: Overwrite = False,
-        quiet: Quiet = False, lenient: Lenient = False,
+        quiet: Quiet = False, lenient: Lenient = False, split_by: SplitByOpt = None,
+        val_fraction: ValFraction = None, val_videos: ValVideos = None, seed: Seed = 0, dry_run: DryRun = False,
     ) -> None:
-        _run(src, dst, source, target, images_root=images_root, image_size=image_size, layout=layout,
-             split=split, images=images, ignored=ignored, mot_file=mot_file, category_map=category_map,
-             overwrite=overwrite, quiet=quiet, lenient=lenient)
+        _run(src, dst, source, target, dict(locals()))
 
     command.__doc__ = f"{source} -> {target}.\n\nExample: {example}"
     app.command(f"{source}-to-{target}")(command)
@@ -154,6 +177,108 @@ _shortcut("visdrone", "yolo", "xsvid-convert visdrone-to-yolo VisDrone2019-VID-v
           default_layout=Layout.yoloft)
 _shortcut("mot", "cocovid", "xsvid-convert mot-to-cocovid MOT17/train train_cocoformat.json")
 _shortcut("cocovid", "mot", "xsvid-convert cocovid-to-mot train_cocoformat.json MOT17-out/")
+
+
+Source = Annotated[Path, typer.Argument(help="Input file or folder.")]
+FormatOpt = Annotated[Optional[Fmt], typer.Option("--format", "--from", help="Its format (guessed when omitted).")]
+
+
+def _read_for_inspection(src: Path, fmt: Optional[Fmt], images_root, image_size, lenient: bool = False):
+    source = fmt.value if fmt else converters.detect(src).name
+    return source, api.read(src, source, images_root=images_root, image_size=_size(image_size), lenient=lenient)
+
+
+@app.command()
+def stats(
+    src: Source, fmt: FormatOpt = None,
+    json: Annotated[bool, typer.Option("--json", help="One JSON object instead of the report.")] = False,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Draw the box-size histogram to this PNG.")] = None,
+    images_root: ImagesRoot = None, image_size: ImageSize = None,
+) -> None:
+    """Frames, videos, boxes per category, ignored boxes, tracks, and box sizes in XS-VID's buckets
+    (es < 12², rs 12²-20², gs 20²-32², medium 32²-96², large; by w*h of non-ignored boxes).
+
+    Example: xsvid-convert stats XS-VID/annotations/train.json --format coco --json
+    """
+    from . import stats as stats_mod
+
+    try:
+        _, dataset = _read_for_inspection(src, fmt, images_root, image_size)
+        numbers = stats_mod.compute(dataset)
+        if plot is not None:
+            if plot.suffix.lower() != ".png":
+                raise ConvertError(str(plot), "the plot is written as PNG: name a .png file")
+            with atomic_output(plot, is_dir=False, overwrite=True) as target:
+                stats_mod.plot(dataset, target)
+    except (ConvertError, OSError, ValueError) as exc:
+        _fail(exc)
+        return
+    if json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(numbers, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(stats_mod.text(numbers))
+
+
+@app.command()
+def validate(
+    src: Source, fmt: FormatOpt = None,
+    json: Annotated[bool, typer.Option("--json", help="The report as one JSON object.")] = False,
+    images_root: ImagesRoot = None, image_size: ImageSize = None,
+) -> None:
+    """Schema and consistency checks: unknown or duplicate ids, bad records, boxes outside the
+    image, frame gaps inside a video, tracks in two videos, categories without boxes.
+
+    Exit 0 when clean, 1 when problems are found, 2 when the input cannot be read.
+    Example: xsvid-convert validate train_cocoformat.json --format cocovid
+    """
+    from . import validate as validate_mod
+
+    try:
+        source = fmt.value if fmt else converters.detect(src).name
+        result = validate_mod.validate(src, source, images_root=images_root, image_size=_size(image_size))
+    except (ConvertError, OSError, ValueError) as exc:
+        _fail(exc)
+        return
+    if json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(result.text())
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def preview(
+    src: Source,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the drawn frames and contact_sheet.png.")],
+    fmt: FormatOpt = None,
+    video: Annotated[Optional[str], typer.Option("--video", help="Video name (default: the first video).")] = None,
+    frames: Annotated[Optional[str], typer.Option("--frames", help="Frame indices START:STOP of the video (default 0:9).")] = None,
+    images_root: ImagesRoot = None, image_size: ImageSize = None, overwrite: Overwrite = False,
+) -> None:
+    """Draw the boxes on the real frames (one colour per category, track id beside the box) as
+    PNG files, plus one contact sheet. A frame whose image is missing is drawn on grey.
+
+    Example: xsvid-convert preview XS-VID/annotations/test.json --format coco --out preview/ --video 0001 --frames 0:9
+    """
+    from . import preview as preview_mod
+    from .options import Report
+
+    try:
+        _, dataset = _read_for_inspection(src, fmt, images_root, image_size)
+        chosen = preview_mod.select(dataset, video, preview_mod.parse_frames(frames))
+        report = Report()
+        with atomic_output(out, is_dir=True, overwrite=overwrite) as target:
+            preview_mod.draw(dataset, chosen, target, report)
+    except (ConvertError, OSError, ValueError) as exc:
+        _fail(exc)
+        return
+    print(f"{src} -> {out}: {report.summary()}; contact sheet {out / 'contact_sheet.png'}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 @app.command()

@@ -76,14 +76,7 @@ def atomic_output(destination: Path, *, is_dir: bool, overwrite: bool = False) -
     only trace is a hidden `.<name>.tmp-*` sibling, which the next run removes.
     """
     destination = Path(os.path.abspath(destination))
-    if destination.exists() or destination.is_symlink():
-        if is_dir and destination.is_dir() and not any(destination.iterdir()):
-            pass
-        elif not overwrite:
-            raise ConvertError(str(destination), "output exists; pass --overwrite to replace it")
-        elif is_dir != destination.is_dir():
-            kind = "folder" if destination.is_dir() else "file"
-            raise ConvertError(str(destination), f"output exists and is a {kind}; remove it first")
+    check_destination(destination, is_dir=is_dir, overwrite=overwrite)
     parent = destination.parent
     parent.mkdir(parents=True, exist_ok=True)
     for stale in parent.glob(f".{destination.name}.tmp-*"):
@@ -106,6 +99,18 @@ def atomic_output(destination: Path, *, is_dir: bool, overwrite: bool = False) -
             os.rename(target, destination)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check_destination(destination: Path, *, is_dir: bool, overwrite: bool) -> None:
+    """Refuse to replace an output unless asked to (an empty folder may always be filled)."""
+    if destination.exists() or destination.is_symlink():
+        if is_dir and destination.is_dir() and not destination.is_symlink() and not any(destination.iterdir()):
+            return
+        if not overwrite:
+            raise ConvertError(str(destination), "output exists; pass --overwrite to replace it")
+        if is_dir != destination.is_dir():
+            kind = "folder" if destination.is_dir() else "file"
+            raise ConvertError(str(destination), f"output exists and is a {kind}; remove it first")
 
 
 # ---------------------------------------------------------------- reading
@@ -319,7 +324,15 @@ def _jpeg_size(fh: Any) -> tuple[int, int] | None:
 
 
 def bring_image(source: Path | None, target: Path, mode: str, report: Any) -> None:
-    """Put the image at `target` by `mode`; count it in `missing_images` if there is none."""
+    """Put the image at `target` by `mode`; count it in `missing_images` if there is none.
+
+    Mode `plan` (a dry run) records the path it would write and creates nothing."""
+    if mode == "plan":
+        if source is not None and source.is_file():
+            report.planned.append(target)
+        else:
+            report.add("missing_images")
+        return
     if source is None:
         if mode != "none":
             report.add("missing_images")

@@ -45,6 +45,10 @@ class Report:
     lenient: bool = False
     warnings: list[str] = field(default_factory=list)
     """One `<where>: <what>` per record skipped in lenient mode."""
+    planned: list[Path] = field(default_factory=list)
+    """Dry run: images that would be linked or copied (written paths)."""
+    files: list[str] = field(default_factory=list)
+    """Dry run: every path that would be written, relative to the output."""
 
     def skip(self, where: str, message: str) -> None:
         """A bad record: an error when strict, a warning and a skipped count when lenient."""
@@ -72,7 +76,7 @@ class Report:
             self.notes.append(text)
 
     def summary(self) -> str:
-        order = ["frames", "boxes", "clipped", "dropped", "ignored_dropped", "missing_images",
+        order = ["frames", "boxes", "train_videos", "val_videos", "clipped", "dropped", "ignored_dropped", "missing_images",
                  "renumbered_tracks", "skipped"]
         keys = [k for k in order if k in self.counts] + sorted(k for k in self.counts if k not in order)
         return ", ".join(f"{k.replace('_', ' ')} {self.counts[k]}" for k in keys)

@@ -41,6 +41,7 @@ class Format:
     video_aware: bool
     carries: frozenset[str]
     lossy_note: str = ""
+    splits: bool = False  # one output holds several splits (train/val); others get one output per split
 
     def read(self, path: Path, opts, report):
         return self.module.read(path, opts, report)
@@ -60,10 +61,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
     Format("cocovid", "mmtracking CocoVID JSON", cocovid, "file", True, _ALL),
     Format("yolo", "YOLO txt: Ultralytics data.yaml or YOLOFT layout; reads Darknet obj.data", yolo, "dir", True,
            frozenset({"category_ids", "category_names", "videos"}),
-           "boxes clipped to the image and rounded to 6 decimals of its size; ignored boxes dropped or made a class"),
+           "boxes clipped to the image and rounded to 6 decimals of its size; ignored boxes dropped or made a class",
+           splits=True),
     Format("mot", "MOTChallenge gt/det txt + seqinfo.ini", mot, "dir", True,
            frozenset({"category_ids", "videos", "track_id", "score", "ignore", "visibility", "exact_boxes"}),
-           "category names only through gt/labels.txt"),
+           "category names only through gt/labels.txt", splits=True),
     Format("visdrone", "VisDrone2019-VID sequences + annotations", visdrone, "dir", True,
            frozenset({"category_ids", "videos", "track_id", "score", "ignore", "truncation", "occlusion", "exact_boxes"}),
            "category names are VisDrone's table"),

@@ -390,6 +390,20 @@ class Dataset(BaseModel):
         starts = np.searchsorted(positions[order], np.arange(len(self.frames) + 1))
         return order, starts
 
+    def splits(self) -> list[str | None]:
+        """The frames' split names, in order of first appearance."""
+        return list(dict.fromkeys(f.split for f in self.frames))
+
+    def subset(self, split: str | None) -> "Dataset":
+        """The frames of one split, their boxes and their videos (already checked: no validation)."""
+        frames = [f for f in self.frames if f.split == split]
+        ids = np.fromiter((f.id for f in frames), np.int64, len(frames))
+        video_ids = {f.video_id for f in frames}
+        return self.model_copy(update={
+            "frames": frames, "boxes": self.boxes.take(np.isin(self.boxes.frame_id, ids)),
+            "videos": [v for v in self.videos if v.id in video_ids],
+        })
+
     def video_by_id(self) -> dict[int, Video]:
         return {v.id: v for v in self.videos}
 

@@ -1,0 +1,154 @@
+"""Schema and consistency checks of one dataset, as a report of problems.
+
+Records that break the schema (unknown ids, duplicate ids, bad numbers, boxes wholly outside
+their image) are what a lenient read skips; the checks here look at what remains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import api
+from .options import Report
+from .schemas import Dataset
+from .stats import track_keys
+
+EXAMPLES = 5
+
+# Where a format fixes the category table or numbers tracks per sequence, the corresponding check
+# would only report the format itself.
+FIXED_CATEGORIES = {"visdrone", "mot"}
+PER_SEQUENCE_TRACKS = {"mot", "visdrone"}
+
+
+@dataclass
+class Check:
+    name: str
+    problems: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, text: str) -> None:
+        self.count += 1
+        if len(self.problems) < EXAMPLES:
+            self.problems.append(text)
+
+
+@dataclass
+class Validation:
+    source: str
+    checks: list[Check]
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not any(c.count for c in self.checks)
+
+    def text(self) -> str:
+        lines = [f"{self.source}: {'no problems found' if self.ok else 'problems found'}"]
+        for check in self.checks:
+            lines.append(f"  {'ok  ' if not check.count else 'FAIL'}  {check.name}: {check.count}")
+            for problem in check.problems:
+                lines.append(f"          {problem}")
+            if check.count > len(check.problems):
+                lines.append(f"          ... and {check.count - len(check.problems)} more")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "ok": self.ok,
+                "checks": {c.name: {"count": c.count, "examples": c.problems} for c in self.checks},
+                "notes": self.notes}
+
+
+def validate(path: Path, fmt: str, **options: Any) -> Validation:
+    """Read `path` leniently and check it; a ConvertError means it cannot be read at all."""
+    report = Report(lenient=True)
+    dataset = api.read(path, fmt, report=report, lenient=True, **options)
+    records = Check("records that break the schema (skipped on reading)")
+    for warning in report.warnings:
+        records.add(warning)
+    notes: list[str] = []
+    checks = [records, _outside(dataset), _frame_gaps(dataset)]
+    if fmt in PER_SEQUENCE_TRACKS:
+        notes.append(f"{fmt} numbers tracks per sequence: 'track in two videos' not checked")
+    else:
+        checks.append(_track_in_two_videos(dataset))
+    if fmt in FIXED_CATEGORIES:
+        notes.append(f"{fmt} has a fixed category table: 'categories without boxes' not checked")
+    else:
+        checks.append(_unused_categories(dataset))
+    return Validation(str(path), checks, notes)
+
+
+def _outside(dataset: Dataset) -> Check:
+    check = Check("boxes reaching outside their image")
+    b = dataset.boxes
+    if not len(b):
+        return check
+    width = np.array([np.nan if f.width is None else f.width for f in dataset.frames])
+    height = np.array([np.nan if f.height is None else f.height for f in dataset.frames])
+    positions = dataset.frame_positions()
+    W, H = width[positions], height[positions]
+    with np.errstate(invalid="ignore"):
+        out = (b.x < 0) | (b.y < 0) | (b.x + b.w > W) | (b.y + b.h > H)
+    for i in np.flatnonzero(out).tolist():
+        frame = dataset.frames[positions[i]]
+        check.add(f"box {b.id[i]} in {frame.file_name}: {b.x[i]:g},{b.y[i]:g} {b.w[i]:g}x{b.h[i]:g} "
+                  f"in a {W[i]:g}x{H[i]:g} image")
+    return check
+
+
+def _frame_gaps(dataset: Dataset) -> Check:
+    check = Check("frame gaps inside a video")
+    indices: dict[int, list[int]] = {}
+    for f in dataset.frames:
+        if f.video_id is not None and f.frame_index is not None:
+            indices.setdefault(f.video_id, []).append(f.frame_index)
+    names = {v.id: v.name for v in dataset.videos}
+    for video_id, found in indices.items():
+        have = np.unique(found)
+        missing = np.setdiff1d(np.arange(have[0], have[-1] + 1), have)
+        if len(missing):
+            check.add(f"video {names.get(video_id, video_id)}: frame indices {_spans(missing)} are missing "
+                      f"between {have[0]} and {have[-1]}")
+    return check
+
+
+def _spans(values: np.ndarray) -> str:
+    parts, start, prev = [], None, None
+    for v in values.tolist() + [None]:
+        if start is None:
+            start = prev = v
+        elif v is not None and v == prev + 1:
+            prev = v
+        else:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+            start = prev = v
+    return ", ".join(parts[:8]) + (" ..." if len(parts) > 8 else "")
+
+
+def _track_in_two_videos(dataset: Dataset) -> Check:
+    check = Check("tracks that appear in two videos")
+    video, track = track_keys(dataset)
+    if not len(track):
+        return check
+    pairs = np.unique(np.stack([track, video]), axis=1)
+    ids, counts = np.unique(pairs[0], return_counts=True)
+    names = {v.id: v.name for v in dataset.videos}
+    for t in ids[counts > 1].tolist():
+        in_videos = [names.get(v, str(v)) for v in pairs[1][pairs[0] == t].tolist()]
+        check.add(f"track {t} is in videos {', '.join(in_videos)}")
+    return check
+
+
+def _unused_categories(dataset: Dataset) -> Check:
+    check = Check("categories without boxes")
+    used = set(np.unique(dataset.boxes.category_id).tolist())
+    for c in dataset.categories:
+        if c.id not in used:
+            check.add(f"category {c.id} ({c.name})")
+    return check
