@@ -123,7 +123,8 @@ def _contact_sheet(paths: list[Path], dataset: Dataset, target: Path, colors: di
     cell_h = max(t.size[1] for _, t in thumbs) + 16
     width = columns * cell_w + (columns + 1) * 4
     per_line = max(1, (width - 4) // 160)
-    legend = 18 * (-(-len(dataset.categories) // per_line)) + 8
+    entries = [(colors[c.id], f"{c.id} {c.name}"[:22]) for c in dataset.categories] + [(IGNORED_COLOR, "ignored box")]
+    legend = 18 * (-(-len(entries) // per_line)) + 8
     sheet = Image.new("RGB", (width, rows * cell_h + (rows + 1) * 4 + legend), "white")
     draw = ImageDraw.Draw(sheet)
     for n, (p, thumb) in enumerate(thumbs):
@@ -132,9 +133,9 @@ def _contact_sheet(paths: list[Path], dataset: Dataset, target: Path, colors: di
         sheet.paste(thumb, (x, y))
         draw.text((x, y + thumb.size[1] + 2), f"{p.parent.name}/{p.name}", fill="black")
     top = rows * cell_h + (rows + 1) * 4 + 4
-    for n, c in enumerate(dataset.categories):
+    for n, (color, label) in enumerate(entries):
         x = 4 + (n % per_line) * 160
         y = top + 18 * (n // per_line)
-        draw.rectangle([x, y, x + 10, y + 10], fill=colors[c.id])
-        draw.text((x + 14, y), f"{c.id} {c.name}"[:22], fill="black")
+        draw.rectangle([x, y, x + 10, y + 10], fill=color)
+        draw.text((x + 14, y), label, fill="black")
     sheet.save(target, format="PNG")
