@@ -96,3 +96,29 @@ def test_dry_run_predicts_a_refusal(five_videos, tmp_path):
     result = invoke("convert", five_videos, out, "--to", "cocovid", "--dry-run", "--overwrite", "-q")
     assert result.exit_code == 0 and "would write 1 files" in result.stdout
     assert out.read_text() == "{}"
+
+
+@pytest.mark.parametrize("target,layout,pattern", [
+    ("yolo", "ultralytics", "images/train/*/*.png"), ("yolo", "yoloft", "images/*/*.png"),
+    ("mot", "ultralytics", "*/img1/*.png"), ("visdrone", "ultralytics", "sequences/*/*.png"),
+])
+@pytest.mark.parametrize("mode", ["link", "hardlink", "copy", "none"])
+def test_images_modes_in_every_image_folder_writer(tmp_path, target, layout, pattern, mode):
+    src = write_dataset(tmp_path / "d", xsvid_coco(videos=2, frames=2))
+    out = tmp_path / "out"
+    xc.convert(src, out, "coco", target, layout=layout, images=mode)
+    images = sorted(out.glob(pattern))
+    if mode == "none":
+        assert images == []
+        return
+    assert len(images) == 4
+    originals = sorted((tmp_path / "d/images").rglob("*.png"))
+    by_content = {p.read_bytes() for p in originals}
+    for image in images:
+        assert image.read_bytes() in by_content
+        if mode == "link":
+            assert image.is_symlink() and image.resolve() in {p.resolve() for p in originals}
+        else:
+            assert not image.is_symlink()
+            same = any(image.stat().st_ino == p.stat().st_ino for p in originals)
+            assert same == (mode == "hardlink")
