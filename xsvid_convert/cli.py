@@ -48,10 +48,14 @@ _state = {"debug": False}
 
 
 def _fail(exc: BaseException) -> None:
+    """One line on stderr and exit 2.  Anything but a ConvertError is our bug, not the input's:
+    it still ends in one line (with its type), and `--debug` shows the traceback."""
     if _state["debug"]:
         traceback.print_exc()
     if isinstance(exc, ConvertError):
         text = str(exc)
+    elif isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.filename}: {exc.strerror or exc}"
     else:
         text = f"{type(exc).__name__}: {exc}"
     print(f"xsvid-convert: error: {text}", file=sys.stderr)
@@ -85,7 +89,7 @@ def _run(src: Path, dst: Path, source: str | None, target: str, o: dict) -> None
             val_videos=[v for v in (o["val_videos"] or "").split(",") if v] or None, seed=o["seed"],
             dry_run=o["dry_run"],
         )
-    except (ConvertError, OSError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 -- see _fail
         _fail(exc)
         return
     for warning in report.warnings:
@@ -210,7 +214,7 @@ def stats(
                 raise ConvertError(str(plot), "the plot is written as PNG: name a .png file")
             with atomic_output(plot, is_dir=False, overwrite=True) as target:
                 stats_mod.plot(dataset, target)
-    except (ConvertError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 -- see _fail
         _fail(exc)
         return
     if json:
@@ -238,7 +242,7 @@ def validate(
     try:
         source = fmt.value if fmt else converters.detect(src).name
         result = validate_mod.validate(src, source, images_root=images_root, image_size=_size(image_size))
-    except (ConvertError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 -- see _fail
         _fail(exc)
         return
     if json:
@@ -273,7 +277,7 @@ def preview(
         report = Report()
         with atomic_output(out, is_dir=True, overwrite=overwrite) as target:
             preview_mod.draw(dataset, chosen, target, report)
-    except (ConvertError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 -- see _fail
         _fail(exc)
         return
     print(f"{src} -> {out}: {report.summary()}; contact sheet {out / 'contact_sheet.png'}", file=sys.stderr)
@@ -310,7 +314,7 @@ def roundtrip(
         with tempfile.TemporaryDirectory() as tmp:
             result = roundtrip_mod.check(src, source, via.value if via else source, Path(tmp),
                                          images_root=images_root, image_size=_size(image_size))
-    except (ConvertError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 -- see _fail
         _fail(exc)
         return
     print(result.text())

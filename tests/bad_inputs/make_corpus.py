@@ -149,6 +149,10 @@ def main() -> None:
     json_case("cocovid", "image_without_video", "needs a video_id", lambda d: d["images"][1].pop("video_id"))
     json_case("cocovid", "unknown_video_id", "video id 9 is not among the videos", lambda d: d["images"][1].update(video_id=9))
     json_case("cocovid", "frame_id_twice", "frame index 0 appears twice", lambda d: d["images"][1].update(frame_id=0))
+    json_case("cocovid", "video_name_climbs_out", "climbs out of its folder",
+              lambda d: d["videos"][0].update(name="../../escaped"))
+    json_case("cocovid", "video_name_absolute", "is absolute",
+              lambda d: d["videos"][0].update(name="/tmp/escaped"))
     json_case("cocovid", "instance_id_fractional", "expected an integer", lambda d: d["annotations"][0].update(instance_id=1.5))
 
     # ---- YOLO

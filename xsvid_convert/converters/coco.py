@@ -13,6 +13,7 @@ them).  `area` is `w·h` unless the source gave another (XS-VID bins sizes by th
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,9 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
 
     category_rows = [_split(c, src, f"categories[{i}]", ("id", "name", "supercategory")) for i, c in enumerate(categories)]
     video_rows = [_split(v, src, f"videos[{i}]", ("id", "name", "width", "height", "fps")) for i, v in enumerate(videos)]
+    for i, row in enumerate(video_rows):
+        if isinstance(row.get("name"), str):  # a video name becomes a folder name in MOT, VisDrone, YOLOFT
+            safe_relpath(row["name"], f"{src}:$.videos[{i}].name")
     frame_rows = []
     root = opts.images_root or _guess_images_root(path, images)
     for i, image in enumerate(images):
@@ -138,7 +142,49 @@ def _split(item: Any, src: str, where: str, mapped: tuple[str, ...]) -> dict[str
     return row
 
 
+_CORE = itemgetter("id", "image_id", "category_id", "bbox")
+
+
 def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bool) -> BoxTable:
+    """Annotation dicts → columns.  The common case runs as C-level passes (itemgetter, numpy);
+    only when one of them fails does the per-annotation loop run, to name the bad annotation."""
+    n = len(annotations)
+    try:
+        ids, image_ids, category_ids, bboxes = zip(*map(_CORE, annotations)) if n else ((), (), (), ())
+        xywh = np.array(bboxes) if n else np.zeros((0, 4))
+        if xywh.shape != (n, 4) or xywh.dtype.kind not in "iuf":
+            raise ValueError("bbox")
+        xywh = xywh.astype(np.float64, copy=False)
+        crowd_values = np.asarray([a.get("iscrowd", 0) for a in annotations])
+        if n and crowd_values.dtype.kind not in "iub":
+            raise ValueError("iscrowd")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return _read_annotations_one_by_one(annotations, src, known, cocovid)
+    w, h = xywh[:, 2], xywh[:, 3]
+    extras: list = [None] * n
+    unknown = [i for i, a in enumerate(annotations) if not a.keys() <= known]
+    for i in unknown:
+        extras[i] = {k: v for k, v in annotations[i].items() if k not in known}
+    if any("area" in a for a in annotations):
+        area = _float_column([a.get("area") for a in annotations], src, "area", allow_none=True)
+        with np.errstate(invalid="ignore"):
+            own = np.flatnonzero(~np.isnan(area) & (area != w * h))
+        for i in own.tolist():
+            extras[i] = dict(extras[i] or {}, area=annotations[i]["area"])
+        any_extra = bool(unknown) or len(own) > 0
+    else:
+        any_extra = bool(unknown)
+    columns: dict[str, Any] = {
+        "id": _int_column(list(ids), src, "id"),
+        "frame_id": _int_column(list(image_ids), src, "image_id"),
+        "category_id": _int_column(list(category_ids), src, "category_id"),
+        "x": xywh[:, 0].copy(), "y": xywh[:, 1].copy(), "w": w.copy(), "h": h.copy(),
+    }
+    flag = crowd_values != 0 if n else np.zeros(0, bool)
+    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None)
+
+
+def _read_annotations_one_by_one(annotations: list, src: str, known: frozenset, cocovid: bool) -> BoxTable:
     n = len(annotations)
     ids: list = [None] * n
     image_ids: list = [None] * n
@@ -183,20 +229,25 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
         "h": _float_column(hs, src, "bbox"),
     }
     flag = np.asarray([bool(c) for c in crowd], dtype=bool)
-    present = set().union(*(a.keys() for a in annotations)) & known if n else set()
-    if "instance_id" in present:
+    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None)
+
+
+def _optional_columns(annotations: list, src: str, cocovid: bool, columns: dict, flag: np.ndarray,
+                      extras: list | None) -> BoxTable:
+    """Track id, score and (CocoVID) visibility/truncation/occlusion, where any annotation has them."""
+    if any("instance_id" in a for a in annotations):
         columns["track_id"] = _int_column([a.get("instance_id", NO_TRACK) for a in annotations], src, "instance_id")
     score_key = "mot_conf" if cocovid else "score"
     column_keys = [("score", score_key)] + ([(k, k) for k in ("visibility", "truncation", "occlusion")] if cocovid else [])
     for column, key in column_keys:
-        if key in present:
+        if any(key in a for a in annotations):
             columns[column] = _float_column([a.get(key, math.nan) for a in annotations], src, key, allow_none=True)
     if cocovid and any("ignore" in a for a in annotations):
         # mmtracking skips `ignore` boxes outright; the flag is kept raw in extras too so the
         # file is written back as it was
-        flag |= np.asarray([bool(a.get("ignore", False)) for a in annotations], dtype=bool)
+        flag = flag | np.asarray([bool(a.get("ignore", False)) for a in annotations], dtype=bool)
     columns["ignore"] = flag
-    return BoxTable(extras=extras if any_extra else None, **columns)
+    return BoxTable(extras=extras, **columns)
 
 
 def _array(values: list, dtype: type) -> np.ndarray | None:
