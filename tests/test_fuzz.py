@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -146,3 +147,48 @@ def test_json_reader_with_any_value_anywhere(fmt, valid, tmp_path):
         _read_only_convert_error(target, fmt)
 
     run()
+
+
+number_text = st.one_of(
+    st.integers(-10**6, 10**6).map(str),
+    st.integers(-10**6, 10**6).map(lambda v: f"{v}.0"),
+    st.floats(-1e6, 1e6, allow_nan=False).map(repr),
+    st.decimals(-10**4, 10**4, places=3, allow_nan=False, allow_infinity=False).map(str),
+)
+
+
+@fuzz
+@given(rows=st.integers(1, 6).flatmap(lambda width: st.lists(st.lists(number_text, min_size=width, max_size=width),
+                                                             min_size=1, max_size=12)),
+       trailing_comma=st.booleans(), blank_every=st.integers(0, 4))
+def test_fast_row_parser_agrees_with_the_row_by_row_one(rows, trailing_comma, blank_every):
+    from xsvid_convert.io import _parse_rows_one_by_one, _parse_uniform_rows
+
+    lines = []
+    for k, row in enumerate(rows):
+        if blank_every and k % blank_every == 0:
+            lines.append("")
+        lines.append(",".join(row) + ("," if trailing_comma else ""))
+    width = len(rows[0])
+    fast = _parse_uniform_rows(lines, 1, 6)
+    slow = _parse_rows_one_by_one(Path("x.txt"), lines, 1, 6, "test", None)
+    assert fast is not None
+    np.testing.assert_array_equal(fast[0], slow[0])
+    assert fast[1].tolist() == slow[1].tolist() and fast[2] == slow[2], (fast[2], slow[2], width)
+
+
+@fuzz
+@given(doc=st.lists(st.fixed_dictionaries({
+    "id": st.integers(1, 2**40), "image_id": st.just(1), "category_id": st.just(1),
+    "bbox": st.lists(st.one_of(st.integers(0, 500), st.floats(0, 500)), min_size=4, max_size=4),
+    "iscrowd": st.sampled_from([0, 1]),
+}, optional={"area": st.floats(0, 1000), "instance_id": st.integers(1, 50), "score": st.floats(0, 1),
+             "segmentation": st.just([[1, 2, 3, 4]])}), min_size=1, max_size=8, unique_by=lambda a: a["id"]))
+def test_fast_annotation_reader_agrees_with_the_one_by_one_reader(doc):
+    from xsvid_convert.converters.coco import BASE_KEYS, _read_annotations, _read_annotations_one_by_one
+
+    fast = _read_annotations(doc, "x.json", BASE_KEYS, False)
+    slow = _read_annotations_one_by_one(doc, "x.json", BASE_KEYS, False)
+    for name in ("id", "frame_id", "category_id", "x", "y", "w", "h", "track_id", "score", "ignore"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name), err_msg=name)
+    assert fast.extras == slow.extras

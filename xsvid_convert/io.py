@@ -180,6 +180,49 @@ def parse_numeric_rows(
     wrote `1`, so a file read and written back is identical.  A bad row is an error, or skipped
     with a warning when `report` is lenient.
     """
+    fast = _parse_uniform_rows(lines, min_columns, max_columns)
+    if fast is not None:
+        return fast
+    return _parse_rows_one_by_one(path, lines, min_columns, max_columns, what, report)
+
+
+_POINTED = re.compile(r"(^|,)-?\d+\.0*(,|$)")
+
+
+def _parse_uniform_rows(lines: list[str], min_columns: int, max_columns: int
+                        ) -> tuple[np.ndarray, np.ndarray, list[bool]] | None:
+    """The common case in C-level passes: every row has the same number of finite numbers.
+    None when anything is unusual; the row-by-row parser then finds and names it."""
+    numbers = [k for k, line in enumerate(lines, 1) if line and not line.isspace()]
+    if not numbers:
+        return None
+    body = [lines[k - 1].strip() for k in numbers] if len(numbers) != len(lines) else [l.strip() for l in lines]
+    body = [l[:-1] if l.endswith(",") else l for l in body]  # VisDrone rows often end with a comma
+    width = body[0].count(",") + 1
+    if not min_columns <= width <= max_columns or any(l.count(",") != width - 1 for l in body):
+        return None
+    text = ",".join(body)
+    if " " in text or "\t" in text:
+        return None  # spaced tokens: the row parser strips them one by one
+    tokens = text.split(",")
+    try:
+        flat = np.array(tokens, dtype=np.float64)
+    except ValueError:
+        return None
+    if not np.isfinite(flat).all():
+        return None
+    values = flat.reshape(len(body), width)
+    if width < max_columns:
+        values = np.hstack([values, np.full((len(body), max_columns - width), np.nan)])
+    pointed = [False] * max_columns
+    for c in range(width):
+        joined = ",".join(tokens[c::width])
+        pointed[c] = "." in joined and _POINTED.search(joined) is not None
+    return values, np.asarray(numbers, dtype=np.int64), pointed
+
+
+def _parse_rows_one_by_one(path: Path, lines: list[str], min_columns: int, max_columns: int, what: str,
+                           report: Any) -> tuple[np.ndarray, np.ndarray, list[bool]]:
     def bad(number: int, message: str) -> None:
         if report is None:
             raise ConvertError(f"{path}:{number}", message)
@@ -359,10 +402,23 @@ def link_image(source: Path, target: Path, mode: str) -> bool:
     return True
 
 
-def format_rows(columns: list[list[float]], pointed: list[bool] | None = None) -> list[str]:
+def format_column(values: Any, keep_point: bool = False) -> list[str]:
+    """`format_number` over a whole column: integral values through one int conversion, the rest
+    through `repr` (shortest round-trip text), and only the rare exponent forms one by one."""
+    v = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        integral = (v == np.floor(v)) & (np.abs(v) < 1e15)
+    out = np.empty(len(v), dtype=object)
+    ints = list(map(str, v[integral].astype(np.int64).tolist()))
+    out[integral] = [f"{t}.0" for t in ints] if keep_point else ints
+    if not integral.all():
+        texts = list(map(repr, v[~integral].tolist()))
+        out[~integral] = [format_number(float(t)) if "e" in t else t for t in texts]
+    return out.tolist()
+
+
+def format_rows(columns: list[Any], pointed: list[bool] | None = None) -> list[str]:
     """Comma-separated text rows from columns of numbers (MOT, VisDrone)."""
     pointed = pointed or [False] * len(columns)
-    texts = []
-    for values, keep_point in zip(columns, pointed):
-        texts.append([format_number(v, keep_point) for v in values])
-    return [",".join(row) for row in zip(*texts)]
+    texts = [format_column(values, keep_point) for values, keep_point in zip(columns, pointed)]
+    return list(map(",".join, zip(*texts)))
