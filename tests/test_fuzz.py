@@ -192,3 +192,19 @@ def test_fast_annotation_reader_agrees_with_the_one_by_one_reader(doc):
     for name in ("id", "frame_id", "category_id", "x", "y", "w", "h", "track_id", "score", "ignore"):
         np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name), err_msg=name)
     assert fast.extras == slow.extras
+
+
+@fuzz
+@given(rows=st.lists(st.tuples(st.integers(0, 3), *[st.floats(0, 1) for _ in range(4)]), min_size=1, max_size=10),
+       blank=st.booleans())
+def test_fast_label_parser_agrees_with_the_line_by_line_one(rows, blank, tmp_path_factory):
+    from xsvid_convert.converters.yolo import _parse_label, _parse_label_lines
+    from xsvid_convert.io import read_lines
+
+    label = tmp_path_factory.mktemp("label") / "a.txt"
+    text = "".join(("\n" if blank and k % 2 else "") + f"{c} {cx!r} {cy!r} {w!r} {h!r}\n" for k, (c, cx, cy, w, h) in enumerate(rows))
+    label.write_text(text)
+    fast = _parse_label(label, 4, xc.Report())
+    slow = _parse_label_lines(label, read_lines(label), 4, xc.Report())
+    np.testing.assert_array_equal(fast[0], slow[0])
+    assert fast[1] == slow[1]

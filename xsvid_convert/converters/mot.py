@@ -240,7 +240,8 @@ def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None
             frame = dataset.frames[k]
             suffix = PurePosixPath(frame.file_name).suffix or im_ext
             image = folder / im_dir / f"{layout.frame_index[k] + 1:06d}{suffix}"
-            bring_image(dataset.image_path(frame), image, opts.images, report)
+            if opts.images != "none":  # skip building paths nobody uses
+                bring_image(dataset.image_path(frame), image, opts.images, report)
         report.add("frames", len(members))
     report.add("boxes", len(b))
 

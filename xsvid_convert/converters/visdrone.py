@@ -122,6 +122,7 @@ def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None
         for k in layout.frames_of[video.id]:
             frame = dataset.frames[k]
             suffix = PurePosixPath(frame.file_name).suffix or ".jpg"
-            bring_image(dataset.image_path(frame), folder / f"{layout.frame_index[k] + 1:07d}{suffix}", opts.images, report)
+            if opts.images != "none":  # skip building paths nobody uses
+                bring_image(dataset.image_path(frame), folder / f"{layout.frame_index[k] + 1:07d}{suffix}", opts.images, report)
         report.add("frames", len(layout.frames_of[video.id]))
     report.add("boxes", len(b))

@@ -55,13 +55,14 @@ def detect(path: Path) -> bool:
 
 def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None:
     classes, class_of_category, ignored_class = _classes(dataset, opts)
-    keep, lines_x = _normalized_rows(dataset, class_of_category, ignored_class, opts, report)
-    if opts.layout == "yoloft":
-        _write_yoloft(dataset, target, opts, report, classes, keep, lines_x)
-    elif opts.layout == "ultralytics":
-        _write_ultralytics(dataset, target, opts, report, classes, keep, lines_x)
-    else:
+    if opts.layout not in ("yoloft", "ultralytics"):
         raise ConvertError(None, f"unknown YOLO layout {opts.layout!r}: use ultralytics or yoloft")
+    rows, values = _normalized_rows(dataset, class_of_category, ignored_class, opts, report)
+    texts = _frame_texts(dataset, rows, values)
+    if opts.layout == "yoloft":
+        _write_yoloft(dataset, target, opts, report, classes, texts)
+    else:
+        _write_ultralytics(dataset, target, opts, report, classes, texts)
 
 
 def _classes(dataset: Dataset, opts: Options) -> tuple[list[Category], dict[int, int], int | None]:
@@ -85,8 +86,8 @@ def _classes(dataset: Dataset, opts: Options) -> tuple[list[Category], dict[int,
 def _normalized_rows(
     dataset: Dataset, class_of_category: dict[int, int], ignored_class: int | None,
     opts: Options, report: Report,
-) -> tuple[np.ndarray, list[str]]:
-    """Clip every box to its image, normalize, and format it: (box rows kept, their label lines)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clip every box to its image and normalize it: (box rows kept, their class cx cy w h)."""
     b = dataset.boxes
     positions = dataset.frame_positions()
     widths = np.array([f.width or 0 for f in dataset.frames], dtype=np.float64)
@@ -119,31 +120,37 @@ def _normalized_rows(
     rows = np.flatnonzero(keep)
     w = x2[rows] - x1[rows]
     h = y2[rows] - y1[rows]
-    cx = ((x1[rows] + x2[rows]) / 2 / W[rows]).tolist()
-    cy = ((y1[rows] + y2[rows]) / 2 / H[rows]).tolist()
-    nw = (w / W[rows]).tolist()
-    nh = (h / H[rows]).tolist()
-    line = "%d %.6f %.6f %.6f %.6f".__mod__
-    lines = [line(t) for t in zip(cls[rows].tolist(), cx, cy, nw, nh)]
-    report.add("boxes", len(lines))
-    return rows, lines
+    values = np.column_stack([
+        cls[rows].astype(np.float64), (x1[rows] + x2[rows]) / 2 / W[rows], (y1[rows] + y2[rows]) / 2 / H[rows],
+        w / W[rows], h / H[rows],
+    ])
+    report.add("boxes", len(rows))
+    return rows, values
 
 
-def _frame_lines(dataset: Dataset, rows: np.ndarray, lines: list[str]) -> list[list[str]]:
-    """Label lines grouped by frame position, in the dataset's box order within a frame."""
-    per_frame: list[list[str]] = [[] for _ in dataset.frames]
-    if len(rows):
-        positions = dataset.frame_positions()[rows]
-        for p, text in zip(positions.tolist(), lines):
-            per_frame[p].append(text)
-    return per_frame
+# Fixed-point: Ultralytics reads any float, but `%g` would write 5e-05 for a 0.05 px box.
+LABEL_LINE = "%d %.6f %.6f %.6f %.6f\n"
 
 
-def _write_label(path: Path, lines: list[str]) -> None:
+def _frame_texts(dataset: Dataset, rows: np.ndarray, values: np.ndarray) -> list[str]:
+    """The label file text of every frame position, boxes in the dataset's order within a frame.
+    One `%` formatting per frame, not per box."""
+    texts = [""] * len(dataset.frames)
+    if not len(rows):
+        return texts
+    positions = dataset.frame_positions()[rows]
+    order = np.argsort(positions, kind="stable")
+    positions = positions[order]
+    flat = values[order].ravel().tolist()
+    bounds = (np.flatnonzero(np.diff(positions)) + 1).tolist()
+    for start, end in zip([0] + bounds, bounds + [len(positions)]):
+        texts[int(positions[start])] = (LABEL_LINE * (end - start)) % tuple(flat[5 * start:5 * end])
+    return texts
+
+
+def _write_label(path: str, text: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        if lines:
-            fh.write("\n".join(lines))
-            fh.write("\n")
+        fh.write(text)
 
 
 def _split_of(frame: Frame, opts: Options) -> str:
@@ -154,24 +161,28 @@ def _names_and_map(classes: list[Category]) -> tuple[dict[int, str], list[int]]:
     return {k: c.name for k, c in enumerate(classes)}, [c.id for c in classes]
 
 
-def _write_ultralytics(dataset, target, opts, report, classes, rows, lines) -> None:
-    per_frame = _frame_lines(dataset, rows, lines)
+def _write_ultralytics(dataset, target, opts, report, classes, texts) -> None:
     splits: dict[str, list[str]] = defaultdict(list)
-    made: set[Path] = set()
+    made: set[str] = set()
+    labels: set[str] = set()
+    root = str(target)
     for k in progress(range(len(dataset.frames)), opts, len(dataset.frames), "labels"):
         frame = dataset.frames[k]
         split = safe_name(_split_of(frame, opts), f"frame {frame.file_name}: split")
         relative = safe_relpath(frame.file_name, f"frame {frame.id}: file_name")
-        image = target / "images" / split / relative
-        label = (target / "labels" / split / relative).with_suffix(".txt")
-        for folder in (image.parent, label.parent):
+        stem = relative.rsplit(".", 1)[0] if "." in relative.rsplit("/", 1)[-1] else relative
+        label = f"labels/{split}/{stem}.txt"
+        if label in labels:
+            raise ConvertError(frame.file_name, f"two frames map to the same label file {label}")
+        labels.add(label)
+        image = f"{root}/images/{split}/{relative}"
+        for folder in (os.path.dirname(image), os.path.dirname(f"{root}/{label}")):
             if folder not in made:
-                folder.mkdir(parents=True, exist_ok=True)
+                os.makedirs(folder, exist_ok=True)
                 made.add(folder)
-        if label.exists():
-            raise ConvertError(frame.file_name, f"two frames map to the same label file {label.relative_to(target)}")
-        _write_label(label, per_frame[k])
-        bring_image(dataset.image_path(frame), image, opts.images, report)
+        _write_label(f"{root}/{label}", texts[k])
+        if opts.images != "none":  # skip building paths nobody uses
+            bring_image(dataset.image_path(frame), Path(image), opts.images, report)
         splits[split].append(f"./{split}/{relative}")
     report.add("frames", len(dataset.frames))
     # Lists, not folders: they name every frame even when its image is missing, and Ultralytics
@@ -195,13 +206,13 @@ def _write_ultralytics(dataset, target, opts, report, classes, rows, lines) -> N
     _dump_yaml(target / "data.yaml", doc)
 
 
-def _write_yoloft(dataset, target, opts, report, classes, rows, lines) -> None:
-    per_frame = _frame_lines(dataset, rows, lines)
+def _write_yoloft(dataset, target, opts, report, classes, texts) -> None:
     videos = dataset.video_by_id()
     lists: dict[str, list[str]] = {"train": [], "test": []}
     test_frames: list[int] = []
     renamed: dict[int, str] = {}
     made: set[str] = set()
+    made_videos: set[str] = set()
     for k in progress(range(len(dataset.frames)), opts, len(dataset.frames), "labels"):
         frame = dataset.frames[k]
         video = _video_name(frame, videos)
@@ -216,11 +227,13 @@ def _write_yoloft(dataset, target, opts, report, classes, rows, lines) -> None:
         made.add(name)
         renamed[k] = name
         image = target / "images" / name
-        label = target / "labels" / video / f"{stem}.txt"
-        image.parent.mkdir(parents=True, exist_ok=True)
-        label.parent.mkdir(parents=True, exist_ok=True)
-        _write_label(label, per_frame[k])
-        bring_image(dataset.image_path(frame), image, opts.images, report)
+        if video not in made_videos:
+            (target / "images" / video).mkdir(parents=True, exist_ok=True)
+            (target / "labels" / video).mkdir(parents=True, exist_ok=True)
+            made_videos.add(video)
+        _write_label(f"{target}/labels/{video}/{stem}.txt", texts[k])
+        if opts.images != "none":  # skip building paths nobody uses
+            bring_image(dataset.image_path(frame), image, opts.images, report)
         split = _split_of(frame, opts)
         if split == TRAIN_SPLIT:
             lists["train"].append(f"./{name}")
@@ -327,11 +340,15 @@ def _read_yaml(path: Path, opts: Options, report: Report) -> Dataset:
     if not entries:
         raise ConvertError(src, "no images listed under train, val or test")
     frames = []
+    bases: dict[tuple[str, Path], Path] = {}  # frames of one folder share a base: find it once
     for split, image in entries:
         if yoloft:
             base = images_dir
         else:
-            base = _split_base(root, doc.get(split), image)
+            key = (split, image.parent)
+            if key not in bases:
+                bases[key] = _split_base(root, doc.get(split), image)
+            base = bases[key]
         frames.append((split, image, _relative(image, base)))
     label_of = (lambda image: _yoloft_label(image, images_dir, labels_dir)) if yoloft else _label_path
     return _build(frames, names, classes_map, label_of, opts, report, src, zero_based=yoloft)
@@ -398,10 +415,11 @@ def _split_base(root: Path, value: Any, image: Path) -> Path:
 
 
 def _relative(image: Path, base: Path | None) -> str:
-    try:
-        return image.absolute().relative_to(base.absolute()).as_posix() if base else image.name
-    except ValueError:
+    if base is None:
         return image.name
+    inside = os.path.abspath(image)
+    folder = os.path.join(os.path.abspath(base), "")
+    return inside[len(folder):].replace(os.sep, "/") if inside.startswith(folder) else image.name
 
 
 def _label_path(image: Path) -> Path:
@@ -447,6 +465,61 @@ def _read_darknet(path: Path, opts: Options, report: Report) -> Dataset:
 _DIGITS = re.compile(r"\d+")
 
 
+def _parse_label(label: Path, nc: int, report: Report) -> tuple[np.ndarray, list[int]]:
+    """(class, cx, cy, w, h) rows of one label file and their line numbers.  The usual file, five
+    plain numbers a line, is converted in one numpy call; anything else (segments, errors) goes
+    line by line."""
+    lines = read_lines(label)
+    numbers = [n for n, line in enumerate(lines, 1) if line and not line.isspace()]
+    parts = [lines[n - 1].split() for n in numbers]
+    if all(len(p) == 5 and p[0].isdigit() for p in parts):
+        try:
+            values = np.array(parts, dtype=np.float64).reshape(len(parts), 5)
+        except ValueError:
+            values = None
+        if values is not None and np.isfinite(values).all() and (values[:, 0] < nc).all() \
+                and (values[:, 3:] >= 0).all():
+            return values, numbers
+    return _parse_label_lines(label, lines, nc, report)
+
+
+def _parse_label_lines(label: Path, lines: list[str], nc: int, report: Report) -> tuple[np.ndarray, list[int]]:
+    rows: list[list[float]] = []
+    numbers: list[int] = []
+    for number, line in enumerate(lines, 1):
+        parts = line.split()
+        if not parts:
+            continue
+        where = f"{label}:{number}"
+        if len(parts) < 5 or (len(parts) > 5 and len(parts) % 2 == 0):
+            report.skip(where, f"expected `class cx cy w h` (or a polygon), found {len(parts)} values")
+            continue
+        try:
+            cls = int(parts[0])
+            values = [float(v) for v in parts[1:]]
+        except ValueError:
+            report.skip(where, "class must be an integer and coordinates numbers")
+            continue
+        if not 0 <= cls < nc:
+            report.skip(where, f"class {cls} is not among the {nc} names")
+            continue
+        if any(v != v or v in (float("inf"), float("-inf")) for v in values):
+            report.skip(where, "coordinates must be finite numbers")
+            continue
+        if len(values) == 4:
+            cx, cy, w, h = values
+        else:  # a segment: its bounding box, as Ultralytics does
+            xs, ys = values[0::2], values[1::2]
+            cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+            w, h = max(xs) - min(xs), max(ys) - min(ys)
+        if w < 0 or h < 0:
+            report.skip(where, "width and height must not be negative")
+            continue
+        rows.append([cls, cx, cy, w, h])
+        numbers.append(number)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 5), numbers
+
+
 def _build(frames, names, classes_map, label_of, opts: Options, report: Report, src: str,
            zero_based: bool = False) -> Dataset:
     """Frames, videos and boxes from (split, image path, file_name) triples and their labels."""
@@ -461,8 +534,12 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
     categories = [{"id": i, "name": n} for i, n in zip(category_ids, names)]
     videos: dict[str, int] = {}
     frame_rows: list[dict] = []
-    columns: dict[str, list] = defaultdict(list)
-    box_lines: list[str] = []
+    tables: list[np.ndarray] = []  # per label file: class, cx, cy, w, h (normalized)
+    box_frame: list[np.ndarray] = []
+    box_size: list[np.ndarray] = []
+    box_file: list[np.ndarray] = []
+    box_line: list[np.ndarray] = []
+    label_files: list[str] = []
     nc = len(names)
     for k, (split, image, file_name) in enumerate(progress(frames, opts, len(frames), "frames")):
         file_name = safe_relpath(file_name, f"{src}: image {image}")
@@ -482,45 +559,17 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
         label = label_of(image)
         if not label.exists():
             continue  # an image without a label file has no boxes (Ultralytics' reading)
-        for number, line in enumerate(read_lines(label), 1):
-            parts = line.split()
-            if not parts:
-                continue
-            where = f"{label}:{number}"
-            if len(parts) < 5 or (len(parts) > 5 and len(parts) % 2 == 0):
-                report.skip(where, f"expected `class cx cy w h` (or a polygon), found {len(parts)} values")
-                continue
-            try:
-                cls = int(parts[0])
-                values = [float(v) for v in parts[1:]]
-            except ValueError:
-                report.skip(where, "class must be an integer and coordinates numbers")
-                continue
-            if not 0 <= cls < nc:
-                report.skip(where, f"class {cls} is not among the {nc} names")
-                continue
-            if any(v != v or v in (float("inf"), float("-inf")) for v in values):
-                report.skip(where, "coordinates must be finite numbers")
-                continue
-            if len(values) == 4:
-                cx, cy, w, h = values
-            else:  # a segment: its bounding box, as Ultralytics does
-                xs, ys = values[0::2], values[1::2]
-                cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-                w, h = max(xs) - min(xs), max(ys) - min(ys)
-            if w < 0 or h < 0:
-                report.skip(where, "width and height must not be negative")
-                continue
-            if size is None:
-                raise ConvertError(where, "image size unknown (no image header to read): give --image-size WxH")
-            W, H = size
-            columns["frame_id"].append(k + 1)
-            columns["category_id"].append(category_ids[cls])
-            columns["x"].append((cx - w / 2) * W)
-            columns["y"].append((cy - h / 2) * H)
-            columns["w"].append(w * W)
-            columns["h"].append(h * H)
-            box_lines.append(where)
+        values, numbers = _parse_label(label, nc, report)
+        if not len(values):
+            continue
+        if size is None:
+            raise ConvertError(f"{label}:{numbers[0]}", "image size unknown (no image header to read): give --image-size WxH")
+        tables.append(values)
+        box_frame.append(np.full(len(values), k + 1, dtype=np.int64))
+        box_size.append(np.tile(np.array(size, dtype=np.float64), (len(values), 1)))
+        box_file.append(np.full(len(values), len(label_files), dtype=np.int64))
+        box_line.append(np.asarray(numbers, dtype=np.int64))
+        label_files.append(str(label))
     if not zero_based:
         # Frame names keep their source's numbering (MOT and VisDrone count from 1): the first
         # frame of a video is index 0.  YOLOFT's own layout is 0-based and read as it is.
@@ -531,13 +580,22 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
         for row in frame_rows:
             if "frame_index" in row:
                 row["frame_index"] -= first[row["video_id"]]
-    n = len(box_lines)
-    boxes = BoxTable(id=np.arange(1, n + 1), **{k: columns[k] if n else [] for k in ("frame_id", "category_id", "x", "y", "w", "h")})
+    values = np.concatenate(tables) if tables else np.zeros((0, 5))
+    size = np.concatenate(box_size) if box_size else np.zeros((0, 2))
+    files = np.concatenate(box_file) if box_file else np.zeros(0, np.int64)
+    lines = np.concatenate(box_line) if box_line else np.zeros(0, np.int64)
+    cx, cy, w, h = values[:, 1], values[:, 2], values[:, 3], values[:, 4]
+    W, H = size[:, 0], size[:, 1]
+    boxes = BoxTable(
+        id=np.arange(1, len(values) + 1), frame_id=np.concatenate(box_frame) if box_frame else np.zeros(0, np.int64),
+        category_id=np.asarray(category_ids, dtype=np.int64)[values[:, 0].astype(np.int64)],
+        x=(cx - w / 2) * W, y=(cy - h / 2) * H, w=w * W, h=h * H,
+    )
     video_rows = [{"id": i, "name": name} for name, i in videos.items()]
 
     def locate(kind: str, index: int) -> str:
         if kind == "boxes":
-            return box_lines[index]
+            return f"{label_files[files[index]]}:{lines[index]}"
         return f"{src}: {kind}[{index}]"
 
     return Dataset.build(categories, video_rows, frame_rows, boxes, locate, report)
