@@ -162,10 +162,17 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
         return _read_annotations_one_by_one(annotations, src, known, cocovid)
     w, h = xywh[:, 2], xywh[:, 3]
     extras: list = [None] * n
-    unknown = [i for i, a in enumerate(annotations) if not a.keys() <= known]
+    # Files written by one tool give every annotation the same keys: one C-level comparison per
+    # annotation then replaces the per-key scans below.
+    first = annotations[0].keys() if n else {}.keys()
+    present = set(first) if n and all(map(first.__eq__, map(dict.keys, annotations))) else None
+    if present is not None:
+        unknown = list(range(n)) if not present <= known else []
+    else:
+        unknown = [i for i, a in enumerate(annotations) if not a.keys() <= known]
     for i in unknown:
         extras[i] = {k: v for k, v in annotations[i].items() if k not in known}
-    if any("area" in a for a in annotations):
+    if ("area" in present) if present is not None else any("area" in a for a in annotations):
         area = _float_column([a.get("area") for a in annotations], src, "area", allow_none=True)
         with np.errstate(invalid="ignore"):
             own = np.flatnonzero(~np.isnan(area) & (area != w * h))
@@ -181,7 +188,7 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
         "x": xywh[:, 0].copy(), "y": xywh[:, 1].copy(), "w": w.copy(), "h": h.copy(),
     }
     flag = crowd_values != 0 if n else np.zeros(0, bool)
-    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None)
+    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None, present)
 
 
 def _read_annotations_one_by_one(annotations: list, src: str, known: frozenset, cocovid: bool) -> BoxTable:
@@ -233,16 +240,20 @@ def _read_annotations_one_by_one(annotations: list, src: str, known: frozenset, 
 
 
 def _optional_columns(annotations: list, src: str, cocovid: bool, columns: dict, flag: np.ndarray,
-                      extras: list | None) -> BoxTable:
-    """Track id, score and (CocoVID) visibility/truncation/occlusion, where any annotation has them."""
-    if any("instance_id" in a for a in annotations):
+                      extras: list | None, present: set | None = None) -> BoxTable:
+    """Track id, score and (CocoVID) visibility/truncation/occlusion, where any annotation has them
+    (`present`: the keys every annotation has, when they all have the same)."""
+    def has(key: str) -> bool:
+        return key in present if present is not None else any(key in a for a in annotations)
+
+    if has("instance_id"):
         columns["track_id"] = _int_column([a.get("instance_id", NO_TRACK) for a in annotations], src, "instance_id")
     score_key = "mot_conf" if cocovid else "score"
     column_keys = [("score", score_key)] + ([(k, k) for k in ("visibility", "truncation", "occlusion")] if cocovid else [])
     for column, key in column_keys:
-        if any(key in a for a in annotations):
+        if has(key):
             columns[column] = _float_column([a.get(key, math.nan) for a in annotations], src, key, allow_none=True)
-    if cocovid and any("ignore" in a for a in annotations):
+    if cocovid and has("ignore"):
         # mmtracking skips `ignore` boxes outright; the flag is kept raw in extras too so the
         # file is written back as it was
         flag = flag | np.asarray([bool(a.get("ignore", False)) for a in annotations], dtype=bool)
