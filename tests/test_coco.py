@@ -2,6 +2,7 @@ import orjson
 import pytest
 
 import xsvid_convert as xc
+from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
 
 @pytest.mark.parametrize("split", ["train", "val"])
@@ -45,10 +46,25 @@ def test_video_keys_are_read_and_written_back(xsvid, tmp_path):
 
 
 def test_categories_starting_at_zero_are_kept(tmp_path):
-    from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
     src = write_dataset(tmp_path / "v2", xsvid_coco(first_category_id=0), images=False)
     dataset = xc.read(src, "coco")
     assert [c.id for c in dataset.categories] == list(range(9))
     xc.write(dataset, tmp_path / "out.json", "coco")
     assert orjson.loads((tmp_path / "out.json").read_bytes()) == orjson.loads(src.read_bytes())
+
+
+@pytest.mark.parametrize("fmt", ["coco", "cocovid"])
+def test_plain_annotation_writer_equals_the_general_one(tmp_path, monkeypatch, fmt):
+    """The template writer (the fast path for plain boxes) and the dict-per-box writer agree."""
+    from xsvid_convert.converters import coco
+
+    doc = xsvid_coco(videos=3, frames=4, tracks=5)
+    doc["annotations"][3]["bbox"] = [1e-05, 0.1 + 0.2, 3.0, 123456.789]
+    src = write_dataset(tmp_path / "d", doc, images=False)
+    dataset = xc.read(src, "coco")
+    xc.write(dataset, tmp_path / "fast.json", fmt)
+    monkeypatch.setattr(coco, "_write_plain_annotations", lambda *args: False)
+    xc.write(dataset, tmp_path / "general.json", fmt)
+    fast, general = (orjson.loads((tmp_path / f"{n}.json").read_bytes()) for n in ("fast", "general"))
+    assert fast == general and fast["annotations"][3]["bbox"] == [1e-05, 0.1 + 0.2, 3.0, 123456.789]

@@ -13,6 +13,7 @@ them).  `area` is `w·h` unless the source gave another (XS-VID bins sizes by th
 from __future__ import annotations
 
 import math
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -372,6 +373,10 @@ def write_document(dataset: Dataset, target: Path, opts: Options, report: Report
         out.write(b',"images":')
         out.write(orjson.dumps(images))
         out.write(b',"annotations":[')
+        if _write_plain_annotations(out, b, instance, mot_ids, opts):
+            out.write(b"]}")
+            report.add("boxes", len(b))
+            return
         columns = {name: getattr(b, name).tolist() for name in ("id", "frame_id", "category_id", "x", "y", "w", "h", "ignore")}
         optional = {name: getattr(b, name).tolist() for name in ("score", "visibility", "truncation", "occlusion") if b.has(name)}
         chunk: list[dict] = []
@@ -409,6 +414,38 @@ def write_document(dataset: Dataset, target: Path, opts: Options, report: Report
             out.write((b"" if first else b",") + orjson.dumps(chunk)[1:-1])
         out.write(b"]}")
     report.add("boxes", len(b))
+
+
+CHUNK = 20000
+
+
+def _write_plain_annotations(out: Any, b: BoxTable, instance: list[int] | None, mot_ids: list[int] | None,
+                             opts: Options) -> bool:
+    """The usual annotations — no extras, no scores or visibility, a track on every box or on
+    none — as text from one `%` template per chunk instead of one dict per box (3-4x faster).
+    False (nothing written) when the boxes are not of that kind."""
+    optional = ("score", "visibility", "truncation", "occlusion")
+    if (b.extras is not None and any(b.extras)) or any(b.has(name) for name in optional):
+        return False
+    if instance is not None and NO_TRACK in instance:
+        return False
+    # orjson formats a whole column of numbers at once (shortest round-trip text, as for a dict);
+    # the template only splices those texts.
+    template = b'{"id":%s,"image_id":%s,"category_id":%s,"bbox":[%s,%s,%s,%s],"area":%s,"iscrowd":%s'
+    columns = [b.id, b.frame_id, b.category_id, b.x, b.y, b.w, b.h, b.w * b.h, b.ignore.astype(np.int64)]
+    if instance is not None:
+        template += b',"instance_id":%s'
+        columns.append(np.asarray(instance, dtype=np.int64))
+        if mot_ids is not None:
+            template += b',"mot_instance_id":%s'
+            columns.append(np.asarray(mot_ids, dtype=np.int64))
+    template += b"},"
+    for start in progress(range(0, len(b), CHUNK), opts, -(-len(b) // CHUNK), "annotation chunks"):
+        texts = [orjson.dumps(c[start:start + CHUNK], option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+                 for c in columns]
+        text = (template * len(texts[0])) % tuple(chain.from_iterable(zip(*texts)))
+        out.write(text[:-1] if start + CHUNK >= len(b) else text)
+    return True
 
 
 def _public(fields: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
