@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from .. import jsonstream
 from ..errors import ConvertError
 from ..io import image_size, load_json, safe_relpath
 from ..options import Options, Report, progress
@@ -46,9 +47,21 @@ def detect(path: Path) -> bool:
 # ---------------------------------------------------------------- reading
 
 
+STREAM_BYTES = 256 << 20
+"""Files at least this large have their annotations parsed a slice at a time (see jsonstream)."""
+SLICE = 50_000
+
+
 def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> Dataset:
-    doc = load_json(path)
     src = str(path)
+    layout = None
+    if not report.lenient and path.is_file() and path.stat().st_size >= STREAM_BYTES:
+        layout = jsonstream.scan(path)
+        doc = jsonstream.head(path, layout) if layout is not None else None
+        if doc is None:
+            layout = None
+    if layout is None:
+        doc = load_json(path)
     if not isinstance(doc, dict):
         raise ConvertError(f"{src}:$", f"expected a JSON object with images and annotations, found {type(doc).__name__}")
     images = _list(doc, "images", src)
@@ -79,7 +92,10 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
     known = COCOVID_KEYS if cocovid else BASE_KEYS
     kept: list[int] | None = None  # positions in the file of the annotations read (lenient only)
     try:
-        boxes = _read_annotations(annotations, src, known, cocovid)
+        if layout is not None:
+            boxes = _read_streamed(path, layout, known, cocovid, opts)
+        else:
+            boxes = _read_annotations(annotations, src, known, cocovid)
     except ConvertError:
         if not report.lenient:
             raise
@@ -105,6 +121,21 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
         info=doc.get("info"), licenses=doc.get("licenses"), image_root=str(root),
         extras={"coco": top} if top else {},
     )
+
+
+def _read_streamed(path: Path, layout: "jsonstream.Layout", known: frozenset, cocovid: bool,
+                   opts: Options) -> BoxTable:
+    """The annotations of a large file as columns, one parsed slice at a time."""
+    tables = []
+    try:
+        for first, chunk in progress(jsonstream.slices(path, layout, SLICE), opts, -(-layout.count // SLICE),
+                                     "annotation slices"):
+            tables.append(_read_annotations(chunk, str(path), known, cocovid, offset=first))
+            del chunk
+    except orjson.JSONDecodeError:
+        load_json(path)  # the whole-file parse names the line of the error
+        raise
+    return BoxTable.concat(tables)
 
 
 def _guess_images_root(path: Path, images: list) -> Path:
@@ -146,7 +177,7 @@ def _split(item: Any, src: str, where: str, mapped: tuple[str, ...]) -> dict[str
 _CORE_KEYS = ("id", "image_id", "category_id", "bbox")
 
 
-def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bool) -> BoxTable:
+def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bool, offset: int = 0) -> BoxTable:
     """Annotation dicts → columns.  The common case runs as C-level passes (itemgetter, numpy);
     only when one of them fails does the per-annotation loop run, to name the bad annotation."""
     n = len(annotations)
@@ -161,7 +192,7 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
         if n and crowd_values.dtype.kind not in "iub":
             raise ValueError("iscrowd")
     except (KeyError, TypeError, ValueError, AttributeError):
-        return _read_annotations_one_by_one(annotations, src, known, cocovid)
+        return _read_annotations_one_by_one(annotations, src, known, cocovid, offset)
     w, h = xywh[:, 2], xywh[:, 3]
     extras: list = [None] * n
     # Files written by one tool give every annotation the same keys: one C-level comparison per
@@ -175,7 +206,7 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
     for i in unknown:
         extras[i] = {k: v for k, v in annotations[i].items() if k not in known}
     if ("area" in present) if present is not None else any("area" in a for a in annotations):
-        area = _float_column([a.get("area") for a in annotations], src, "area", allow_none=True)
+        area = _float_column([a.get("area") for a in annotations], src, "area", allow_none=True, offset=offset)
         with np.errstate(invalid="ignore"):
             own = np.flatnonzero(~np.isnan(area) & (area != w * h))
         for i in own.tolist():
@@ -184,16 +215,17 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
     else:
         any_extra = bool(unknown)
     columns: dict[str, Any] = {
-        "id": _int_column(ids, src, "id"),
-        "frame_id": _int_column(image_ids, src, "image_id"),
-        "category_id": _int_column(category_ids, src, "category_id"),
+        "id": _int_column(ids, src, "id", offset=offset),
+        "frame_id": _int_column(image_ids, src, "image_id", offset=offset),
+        "category_id": _int_column(category_ids, src, "category_id", offset=offset),
         "x": xywh[:, 0].copy(), "y": xywh[:, 1].copy(), "w": w.copy(), "h": h.copy(),
     }
     flag = crowd_values != 0 if n else np.zeros(0, bool)
-    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None, present)
+    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None, present, offset)
 
 
-def _read_annotations_one_by_one(annotations: list, src: str, known: frozenset, cocovid: bool) -> BoxTable:
+def _read_annotations_one_by_one(annotations: list, src: str, known: frozenset, cocovid: bool,
+                                 offset: int = 0) -> BoxTable:
     n = len(annotations)
     ids: list = [None] * n
     image_ids: list = [None] * n
@@ -224,37 +256,37 @@ def _read_annotations_one_by_one(annotations: list, src: str, known: frozenset, 
                 extras[i] = extra
                 any_extra = True
     except KeyError as exc:
-        raise ConvertError(f"{src}:$.annotations[{i}]", f"missing key {exc.args[0]!r}") from None
+        raise ConvertError(f"{src}:$.annotations[{i + offset}]", f"missing key {exc.args[0]!r}") from None
     except (TypeError, ValueError, AttributeError):
-        raise ConvertError(f"{src}:$.annotations[{i}]", _annotation_problem(annotations[i], cocovid) or "malformed annotation") from None
+        raise ConvertError(f"{src}:$.annotations[{i + offset}]", _annotation_problem(annotations[i], cocovid) or "malformed annotation") from None
 
     columns: dict[str, Any] = {
-        "id": _int_column(ids, src, "id"),
-        "frame_id": _int_column(image_ids, src, "image_id"),
-        "category_id": _int_column(category_ids, src, "category_id"),
-        "x": _float_column(xs, src, "bbox"),
-        "y": _float_column(ys, src, "bbox"),
-        "w": _float_column(ws, src, "bbox"),
-        "h": _float_column(hs, src, "bbox"),
+        "id": _int_column(ids, src, "id", offset=offset),
+        "frame_id": _int_column(image_ids, src, "image_id", offset=offset),
+        "category_id": _int_column(category_ids, src, "category_id", offset=offset),
+        "x": _float_column(xs, src, "bbox", offset=offset),
+        "y": _float_column(ys, src, "bbox", offset=offset),
+        "w": _float_column(ws, src, "bbox", offset=offset),
+        "h": _float_column(hs, src, "bbox", offset=offset),
     }
     flag = np.asarray([bool(c) for c in crowd], dtype=bool)
-    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None)
+    return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None, None, offset)
 
 
 def _optional_columns(annotations: list, src: str, cocovid: bool, columns: dict, flag: np.ndarray,
-                      extras: list | None, present: set | None = None) -> BoxTable:
+                      extras: list | None, present: set | None = None, offset: int = 0) -> BoxTable:
     """Track id, score and (CocoVID) visibility/truncation/occlusion, where any annotation has them
     (`present`: the keys every annotation has, when they all have the same)."""
     def has(key: str) -> bool:
         return key in present if present is not None else any(key in a for a in annotations)
 
     if has("instance_id"):
-        columns["track_id"] = _int_column([a.get("instance_id", NO_TRACK) for a in annotations], src, "instance_id")
+        columns["track_id"] = _int_column([a.get("instance_id", NO_TRACK) for a in annotations], src, "instance_id", offset=offset)
     score_key = "mot_conf" if cocovid else "score"
     column_keys = [("score", score_key)] + ([(k, k) for k in ("visibility", "truncation", "occlusion")] if cocovid else [])
     for column, key in column_keys:
         if has(key):
-            columns[column] = _float_column([a.get(key, math.nan) for a in annotations], src, key, allow_none=True)
+            columns[column] = _float_column([a.get(key, math.nan) for a in annotations], src, key, allow_none=True, offset=offset)
     if cocovid and has("ignore"):
         # mmtracking skips `ignore` boxes outright; the flag is kept raw in extras too so the
         # file is written back as it was
@@ -277,21 +309,21 @@ def _array(values: list, dtype: type) -> np.ndarray | None:
     return array.astype(dtype, copy=False)
 
 
-def _int_column(values: list, src: str, key: str) -> np.ndarray:
+def _int_column(values: list, src: str, key: str, offset: int = 0) -> np.ndarray:
     if not values:
         return np.zeros(0, np.int64)
     array = _array(values, np.int64)
     if array is None:
         for i, v in enumerate(values):
             if type(v) is not int:
-                raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"expected an integer, found {v!r}")
+                raise ConvertError(f"{src}:$.annotations[{i + offset}].{key}", f"expected an integer, found {v!r}")
             if not -2**63 <= v < 2**63:
-                raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"integer {v} does not fit in 64 bits")
+                raise ConvertError(f"{src}:$.annotations[{i + offset}].{key}", f"integer {v} does not fit in 64 bits")
         array = np.asarray(values, dtype=np.int64)
     return array
 
 
-def _float_column(values: list, src: str, key: str, allow_none: bool = False) -> np.ndarray:
+def _float_column(values: list, src: str, key: str, allow_none: bool = False, offset: int = 0) -> np.ndarray:
     if not values:
         return np.zeros(0)
     array = _array(values, np.float64)
@@ -300,7 +332,7 @@ def _float_column(values: list, src: str, key: str, allow_none: bool = False) ->
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 if allow_none and v is None:
                     continue
-                raise ConvertError(f"{src}:$.annotations[{i}].{key}", f"expected a number, found {v!r}")
+                raise ConvertError(f"{src}:$.annotations[{i + offset}].{key}", f"expected a number, found {v!r}")
         array = np.asarray([math.nan if v is None else float(v) for v in values], dtype=np.float64)
     return array
 

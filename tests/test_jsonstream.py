@@ -1,0 +1,84 @@
+"""The slice-at-a-time reader of large COCO files gives exactly what the whole-file reader gives,
+whatever the block size (keys, strings and escapes split across blocks included)."""
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import xsvid_convert as xc
+from xsvid_convert import jsonstream
+from xsvid_convert.converters import coco
+from xsvid_convert.errors import ConvertError
+from xsvid_convert.synthetic import xsvid_coco
+
+TRICKY = ['plain', 'a "quoted" ]},{ word', 'back\\slash\\', '\\"', 'annotations', '"annotations": [', 'é✓\u0001']
+
+
+def tricky_doc(annotations_first: bool) -> dict:
+    doc = xsvid_coco(videos=2, frames=3, tracks=4)
+    for k, ann in enumerate(doc["annotations"]):
+        ann["note"] = TRICKY[k % len(TRICKY)]
+        if k % 3 == 0:
+            ann["segmentation"] = [[1.5, 2, 3, 4, 5, 6]]
+    doc["info"]["annotations"] = "not the key you are looking for"
+    doc["x_annotations"] = ["annotations", {"annotations": []}]
+    if annotations_first:
+        doc = {"annotations": doc.pop("annotations"), **doc}
+    return doc
+
+
+def same(a, b) -> None:
+    for name in ("id", "frame_id", "category_id", "x", "y", "w", "h", "track_id", "score", "ignore"):
+        np.testing.assert_array_equal(getattr(a.boxes, name), getattr(b.boxes, name), err_msg=name)
+    assert a.boxes.extras == b.boxes.extras
+    assert [f.model_dump() for f in a.frames] == [f.model_dump() for f in b.frames]
+    assert a.extras == b.extras and a.info == b.info
+
+
+@settings(max_examples=40, deadline=None)
+@given(block=st.integers(16, 400), slice_size=st.integers(1, 9), first=st.booleans(), indent=st.booleans())
+def test_streamed_read_equals_whole_read(tmp_path_factory, block, slice_size, first, indent):
+    path = tmp_path_factory.mktemp("s") / "a.json"
+    path.write_bytes(orjson.dumps(tricky_doc(first), option=orjson.OPT_INDENT_2 if indent else 0))
+    whole = xc.read(path, "cocovid")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jsonstream, "BLOCK", block)
+        mp.setattr(coco, "STREAM_BYTES", 0)
+        mp.setattr(coco, "SLICE", slice_size)
+        layout = jsonstream.scan(path)
+        assert layout is not None and layout.count == len(whole.boxes)
+        same(xc.read(path, "cocovid"), whole)
+
+
+def test_streamed_read_of_an_empty_and_a_one_element_list(tmp_path, monkeypatch):
+    monkeypatch.setattr(coco, "STREAM_BYTES", 0)
+    doc = xsvid_coco(videos=1, frames=2)
+    annotations = doc["annotations"]
+    for keep in (0, 1):
+        doc["annotations"] = annotations[:keep]
+        path = tmp_path / f"{keep}.json"
+        path.write_bytes(orjson.dumps(doc))
+        assert len(xc.read(path, "coco").boxes) == keep
+
+
+def test_streamed_errors_are_the_whole_reads_errors(tmp_path, monkeypatch):
+    doc = xsvid_coco(videos=1, frames=3)
+    doc["annotations"][5]["bbox"] = [1, 2, "three", 4]
+    bad_type = tmp_path / "type.json"
+    bad_type.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+    text = orjson.dumps(xsvid_coco(videos=1, frames=3), option=orjson.OPT_INDENT_2)
+    cut = text.index(b'"bbox"', len(text) // 2)
+    bad_json = tmp_path / "json.json"
+    bad_json.write_bytes(text[:cut] + b"bbox" + text[cut + 6:])
+    messages = {}
+    for streamed in (False, True):
+        monkeypatch.setattr(coco, "STREAM_BYTES", 0 if streamed else 1 << 40)
+        monkeypatch.setattr(coco, "SLICE", 4)
+        for path in (bad_type, bad_json):
+            with pytest.raises(ConvertError) as caught:
+                xc.read(path, "coco")
+            messages[streamed, path.name] = str(caught.value)
+    assert messages[True, "type.json"] == messages[False, "type.json"]
+    assert "$.annotations[5]" in messages[True, "type.json"]
+    assert messages[True, "json.json"] == messages[False, "json.json"] and "invalid JSON" in messages[True, "json.json"]
