@@ -37,17 +37,21 @@ def same(a, b) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(block=st.integers(16, 400), slice_size=st.integers(1, 9), first=st.booleans(), indent=st.booleans())
+@given(block=st.integers(16, 400), slice_size=st.integers(16, 2000), first=st.booleans(), indent=st.booleans())
 def test_streamed_read_equals_whole_read(tmp_path_factory, block, slice_size, first, indent):
+    """`block`: how much of the file the key search reads at once; `slice_size`: bytes per slice
+    (smaller than one annotation makes the reader grow it)."""
     path = tmp_path_factory.mktemp("s") / "a.json"
     path.write_bytes(orjson.dumps(tricky_doc(first), option=orjson.OPT_INDENT_2 if indent else 0))
     whole = xc.read(path, "cocovid")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(jsonstream, "BLOCK", block)
+        mp.setattr(jsonstream, "SEARCH_BLOCK", block)
         mp.setattr(coco, "STREAM_BYTES", 0)
-        mp.setattr(coco, "SLICE", slice_size)
-        layout = jsonstream.scan(path)
-        assert layout is not None and layout.count == len(whole.boxes)
+        mp.setattr(coco, "SLICE_BYTES", slice_size)
+        seen = []
+        span = jsonstream.read_annotations(path, slice_size, lambda first, items: seen.append((first, len(items))))
+        assert span is not None and sum(n for _, n in seen) == len(whole.boxes)
+        assert [first for first, _ in seen] == [sum(n for _, n in seen[:k]) for k in range(len(seen))]
         same(xc.read(path, "cocovid"), whole)
 
 
@@ -74,7 +78,7 @@ def test_streamed_errors_are_the_whole_reads_errors(tmp_path, monkeypatch):
     messages = {}
     for streamed in (False, True):
         monkeypatch.setattr(coco, "STREAM_BYTES", 0 if streamed else 1 << 40)
-        monkeypatch.setattr(coco, "SLICE", 4)
+        monkeypatch.setattr(coco, "SLICE_BYTES", 300)
         for path in (bad_type, bad_json):
             with pytest.raises(ConvertError) as caught:
                 xc.read(path, "coco")

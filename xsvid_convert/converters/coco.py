@@ -49,18 +49,16 @@ def detect(path: Path) -> bool:
 
 STREAM_BYTES = 256 << 20
 """Files at least this large have their annotations parsed a slice at a time (see jsonstream)."""
-SLICE = 50_000
+SLICE_BYTES = 8 << 20
 
 
 def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> Dataset:
     src = str(path)
-    layout = None
+    known = COCOVID_KEYS if cocovid else BASE_KEYS
+    streamed = None
     if not report.lenient and path.is_file() and path.stat().st_size >= STREAM_BYTES:
-        layout = jsonstream.scan(path)
-        doc = jsonstream.head(path, layout) if layout is not None else None
-        if doc is None:
-            layout = None
-    if layout is None:
+        doc, streamed = _read_streamed(path, known, cocovid, opts)
+    if streamed is None:
         doc = load_json(path)
     if not isinstance(doc, dict):
         raise ConvertError(f"{src}:$", f"expected a JSON object with images and annotations, found {type(doc).__name__}")
@@ -89,11 +87,10 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
         frame_rows.append(row)
 
     _fill_sizes(frame_rows, root, opts)
-    known = COCOVID_KEYS if cocovid else BASE_KEYS
     kept: list[int] | None = None  # positions in the file of the annotations read (lenient only)
     try:
-        if layout is not None:
-            boxes = _read_streamed(path, layout, known, cocovid, opts)
+        if streamed is not None:
+            boxes = streamed
         else:
             boxes = _read_annotations(annotations, src, known, cocovid)
     except ConvertError:
@@ -123,19 +120,21 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
     )
 
 
-def _read_streamed(path: Path, layout: "jsonstream.Layout", known: frozenset, cocovid: bool,
-                   opts: Options) -> BoxTable:
-    """The annotations of a large file as columns, one parsed slice at a time."""
+def _read_streamed(path: Path, known: frozenset, cocovid: bool, opts: Options) -> tuple[Any, BoxTable | None]:
+    """(the document without its annotations, the annotations as columns) of a large file, read
+    a slice at a time; (None, None) when the file is not laid out as expected."""
     tables = []
-    try:
-        for first, chunk in progress(jsonstream.slices(path, layout, SLICE), opts, -(-layout.count // SLICE),
-                                     "annotation slices"):
-            tables.append(_read_annotations(chunk, str(path), known, cocovid, offset=first))
-            del chunk
-    except orjson.JSONDecodeError:
-        load_json(path)  # the whole-file parse names the line of the error
-        raise
-    return BoxTable.concat(tables)
+    bar = progress(iter(int, 1), opts, path.stat().st_size // SLICE_BYTES + 1, "annotation slices")
+
+    def take(first: int, items: list) -> None:
+        tables.append(_read_annotations(items, str(path), known, cocovid, offset=first))
+        next(bar)
+
+    span = jsonstream.read_annotations(path, SLICE_BYTES, take)
+    doc = jsonstream.head(path, *span) if span is not None else None
+    if doc is None:
+        return None, None
+    return doc, BoxTable.concat(tables)
 
 
 def _guess_images_root(path: Path, images: list) -> Path:
