@@ -208,3 +208,16 @@ def test_fast_label_parser_agrees_with_the_line_by_line_one(rows, blank, tmp_pat
     slow = _parse_label_lines(label, read_lines(label), 4, xc.Report())
     np.testing.assert_array_equal(fast[0], slow[0])
     assert fast[1] == slow[1]
+
+
+@fuzz
+@given(pairs=st.lists(st.tuples(st.integers(-2**40, 2**40), st.integers(-5, 2**62)), max_size=30))
+def test_unique_pairs_is_numpys_unique_of_columns(pairs):
+    from xsvid_convert.schemas import unique_pairs
+
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    got, counts = unique_pairs(a, b, return_counts=True)
+    want, want_counts = np.unique(np.stack([a, b]), axis=1, return_counts=True) if pairs else (np.zeros((2, 0)), [])
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(counts, want_counts)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .schemas import NO_TRACK, Dataset
+from .schemas import NO_TRACK, Dataset, unique_pairs
 
 # Half-open [low, high) on the box area w·h in px²: `es` < 12², `rs` 12²–20², `gs` 20²–32² are
 # XS-VID's extremely/relatively/generally small objects, then COCO's medium and large.
@@ -51,7 +51,7 @@ def compute(dataset: Dataset) -> dict[str, Any]:
     video_of_track, track = track_keys(dataset)
     lengths = np.zeros(0, np.int64)
     if len(track):
-        _, lengths = np.unique(np.stack([video_of_track, track]), axis=1, return_counts=True)
+        _, lengths = unique_pairs(video_of_track, track, return_counts=True)
 
     per_video: dict[str, dict[str, int]] = {}
     if dataset.videos:

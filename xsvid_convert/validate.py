@@ -14,7 +14,7 @@ import numpy as np
 
 from . import api
 from .options import Report
-from .schemas import Dataset
+from .schemas import Dataset, unique_pairs
 from .stats import track_keys
 
 EXAMPLES = 5
@@ -136,7 +136,7 @@ def _track_in_two_videos(dataset: Dataset) -> Check:
     video, track = track_keys(dataset)
     if not len(track):
         return check
-    pairs = np.unique(np.stack([track, video]), axis=1)
+    pairs = unique_pairs(track, video)
     ids, counts = np.unique(pairs[0], return_counts=True)
     names = {v.id: v.name for v in dataset.videos}
     for t in ids[counts > 1].tolist():

@@ -25,7 +25,7 @@ from .. import jsonstream
 from ..errors import ConvertError
 from ..io import image_size, load_json, safe_relpath
 from ..options import Options, Report, progress
-from ..schemas import NO_TRACK, BoxTable, Dataset
+from ..schemas import NO_TRACK, BoxTable, Dataset, unique_pairs
 
 BASE_KEYS = frozenset({"id", "image_id", "category_id", "bbox", "area", "iscrowd", "instance_id", "score"})
 COCOVID_KEYS = BASE_KEYS | {"visibility", "mot_conf", "truncation", "occlusion"}
@@ -501,7 +501,7 @@ def instance_ids(dataset: Dataset, report: Report, frame_video: list[int | None]
     video_of_frame = np.asarray([-1 if v is None else v for v in frame_video], dtype=np.int64)
     box_video = video_of_frame[dataset.frame_positions()] if len(b) else np.zeros(0, np.int64)
     has = track != NO_TRACK
-    pairs = np.unique(np.stack([track[has], box_video[has]]), axis=1) if has.any() else np.zeros((2, 0), np.int64)
+    pairs = unique_pairs(track[has], box_video[has])
     if len(np.unique(pairs[0])) == pairs.shape[1]:
         return track.tolist(), None
     lookup: dict[tuple[int, int], int] = {}

@@ -10,9 +10,10 @@ from .model import (
     Dataset,
     Frame,
     Video,
+    unique_pairs,
 )
 
 __all__ = [
     "COLUMNS", "NO_TRACK", "OPTIONAL_FLOATS", "Box", "BoxTable", "Category", "Dataset", "Frame",
-    "Video",
+    "Video", "unique_pairs",
 ]

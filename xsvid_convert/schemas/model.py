@@ -408,6 +408,23 @@ class Dataset(BaseModel):
         return {v.id: v for v in self.videos}
 
 
+def unique_pairs(a: np.ndarray, b: np.ndarray, return_counts: bool = False) -> Any:
+    """`np.unique` of (a, b) pairs as a (2, n) array (with counts).  The pairs are folded into
+    one int64 key when they fit: a 1-D sort is 5-10x faster than `np.unique(..., axis=1)`."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    if not len(a):
+        pairs = np.zeros((2, 0), np.int64)
+        return (pairs, np.zeros(0, np.int64)) if return_counts else pairs
+    b_low, b_span = int(b.min()), int(b.max()) - int(b.min()) + 1
+    a_low, a_span = int(a.min()), int(a.max()) - int(a.min()) + 1
+    if a_span * b_span < 2**62:
+        keys, counts = np.unique((a - a_low) * b_span + (b - b_low), return_counts=True)
+        pairs = np.stack([keys // b_span + a_low, keys % b_span + b_low])
+    else:
+        pairs, counts = np.unique(np.stack([a, b]), axis=1, return_counts=True)
+    return (pairs, counts) if return_counts else pairs
+
+
 def _repeated(ids: Any) -> np.ndarray:
     """True at every occurrence of an id after its first."""
     ids = np.asarray(ids, dtype=np.int64)
