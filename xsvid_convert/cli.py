@@ -87,7 +87,7 @@ def _run(src: Path, dst: Path, source: str | None, target: str, o: dict) -> None
             progress=not o["quiet"], lenient=o["lenient"],
             split_by=o["split_by"].value if o["split_by"] else None, val_fraction=o["val_fraction"],
             val_videos=[v for v in (o["val_videos"] or "").split(",") if v] or None, seed=o["seed"],
-            dry_run=o["dry_run"],
+            dry_run=o["dry_run"], workers=o["workers"],
         )
     except Exception as exc:  # noqa: BLE001 -- see _fail
         _fail(exc)
@@ -130,6 +130,7 @@ ValFraction = Annotated[Optional[float], typer.Option("--val-fraction", help="Sh
 ValVideos = Annotated[Optional[str], typer.Option("--val-videos", help="Comma-separated names of the val videos (implies --split-by video).")]
 Seed = Annotated[int, typer.Option("--seed", help="Seed of the video draw for --split-by video.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print what would be written (counts, first paths) and write nothing.")]
+Workers = Annotated[int, typer.Option("--workers", min=1, help="Processes writing YOLO label files and images.")]
 
 
 @app.callback()
@@ -147,7 +148,7 @@ def convert(
     split: SplitOpt = None, images: ImagesOpt = ImagesMode.link, ignored: IgnoredOpt = Ignored.drop,
     mot_file: MotFileOpt = MotFile.gt, category_map: CategoryMap = None, overwrite: Overwrite = False,
     quiet: Quiet = False, lenient: Lenient = False, split_by: SplitByOpt = None, val_fraction: ValFraction = None,
-    val_videos: ValVideos = None, seed: Seed = 0, dry_run: DryRun = False,
+    val_videos: ValVideos = None, seed: Seed = 0, dry_run: DryRun = False, workers: Workers = 1,
 ) -> None:
     """Convert between any two formats.
 
@@ -166,6 +167,7 @@ def _shortcut(source: str, target: str, example: str, default_layout: Layout = L
         mot_file: MotFileOpt = MotFile.gt, category_map: CategoryMap = None, overwrite: Overwrite = False,
         quiet: Quiet = False, lenient: Lenient = False, split_by: SplitByOpt = None,
         val_fraction: ValFraction = None, val_videos: ValVideos = None, seed: Seed = 0, dry_run: DryRun = False,
+        workers: Workers = 1,
     ) -> None:
         _run(src, dst, source, target, dict(locals()))
 

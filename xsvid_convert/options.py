@@ -33,6 +33,8 @@ class Options:
     progress: bool = False
     lenient: bool = False
     """Skip bad records (rows, annotations, boxes) with a warning each instead of stopping."""
+    workers: int = 1
+    """Processes that write label files and images (YOLO), where many small files dominate."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -58,11 +58,11 @@ def write(dataset: Dataset, target: Path, opts: Options, report: Report) -> None
     if opts.layout not in ("yoloft", "ultralytics"):
         raise ConvertError(None, f"unknown YOLO layout {opts.layout!r}: use ultralytics or yoloft")
     rows, values = _normalized_rows(dataset, class_of_category, ignored_class, opts, report)
-    texts = _frame_texts(dataset, rows, values)
     if opts.layout == "yoloft":
-        _write_yoloft(dataset, target, opts, report, classes, texts)
+        labels, images = _write_yoloft(dataset, target, opts, report, classes)
     else:
-        _write_ultralytics(dataset, target, opts, report, classes, texts)
+        labels, images = _write_ultralytics(dataset, target, opts, report, classes)
+    _write_frames(dataset, rows, values, labels, images, opts, report)
 
 
 def _classes(dataset: Dataset, opts: Options) -> tuple[list[Category], dict[int, int], int | None]:
@@ -132,7 +132,8 @@ def _normalized_rows(
 LABEL_LINE = "%d %.6f %.6f %.6f %.6f\n"
 
 
-def _frame_texts(dataset: Dataset, rows: np.ndarray, values: np.ndarray) -> Iterator[str]:
+def _frame_texts(dataset: Dataset, rows: np.ndarray, values: np.ndarray, first: int = 0,
+                 last: int | None = None) -> Iterator[str]:
     """The label file text of each frame, in frame order, boxes in the dataset's order within a
     frame.  One `%` formatting per frame, not per box; numbers turned into Python floats a block
     of frames at a time, so 4.5M boxes never sit in memory as 22M float objects."""
@@ -140,13 +141,60 @@ def _frame_texts(dataset: Dataset, rows: np.ndarray, values: np.ndarray) -> Iter
     order = np.argsort(positions, kind="stable")
     positions = positions[order]
     starts = np.searchsorted(positions, np.arange(len(dataset.frames) + 1))
+    last = len(dataset.frames) if last is None else last
     step = 4096  # frames per block
-    for block in range(0, len(dataset.frames), step):
-        lo, hi = int(starts[block]), int(starts[min(block + step, len(dataset.frames))])
+    for block in range(first, last, step):
+        lo, hi = int(starts[block]), int(starts[min(block + step, last)])
         flat = values[order[lo:hi]].ravel().tolist()
-        for k in range(block, min(block + step, len(dataset.frames))):
+        for k in range(block, min(block + step, last)):
             a, b = int(starts[k]) - lo, int(starts[k + 1]) - lo
             yield (LABEL_LINE * (b - a)) % tuple(flat[5 * a:5 * b]) if b > a else ""
+
+
+_JOB: dict[str, Any] = {}
+"""What `_write_range` works on: set before the worker processes fork, so they share it."""
+
+
+def _write_frames(dataset: Dataset, rows: np.ndarray, values: np.ndarray, labels: list[str],
+                  images: list[str], opts: Options, report: Report) -> None:
+    """Every frame's label file and image, in `opts.workers` processes.
+
+    Tens of thousands of small files make this step syscall-bound; forked workers each take
+    contiguous ranges of frames (the texts are formatted where they are written)."""
+    n = len(labels)
+    workers = 1 if opts.images == "plan" else max(1, opts.workers)  # a dry run's plan lives here
+    _JOB.update(dataset=dataset, rows=rows, values=values, labels=labels, images=images, mode=opts.images)
+    try:
+        if workers == 1 or n < 1024:
+            _write_range(0, n, report)
+            return
+        import multiprocessing
+
+        step = max(256, -(-n // (workers * 8)))
+        ranges = [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.imap_unordered(_write_range_args, ranges)
+            report.add("missing_images", sum(progress(results, opts, len(ranges), "label blocks")))
+    finally:
+        _JOB.clear()
+
+
+def _write_range_args(bounds: tuple[int, int]) -> int:
+    """In a worker: write a range, return how many of its images were missing."""
+    counts = Report()
+    _write_range(*bounds, counts)
+    return counts.counts["missing_images"]
+
+
+def _write_range(first: int, last: int, report: Report) -> None:
+    """Write the label files and images of frames first..last-1."""
+    job = _JOB
+    dataset, labels, images, mode = job["dataset"], job["labels"], job["images"], job["mode"]
+    texts = _frame_texts(dataset, job["rows"], job["values"], first, last)
+    for k in range(first, last):
+        _write_label(labels[k], next(texts))
+        if mode != "none":  # skip building paths nobody uses
+            bring_image(dataset.image_path(dataset.frames[k]), Path(images[k]), mode, report)
 
 
 def _write_label(path: str, text: str) -> None:
@@ -162,12 +210,15 @@ def _names_and_map(classes: list[Category]) -> tuple[dict[int, str], list[int]]:
     return {k: c.name for k, c in enumerate(classes)}, [c.id for c in classes]
 
 
-def _write_ultralytics(dataset, target, opts, report, classes, texts) -> None:
+def _write_ultralytics(dataset, target, opts, report, classes) -> tuple[list[str], list[str]]:
+    """Folders, lists and data.yaml; returns where each frame's label and image go."""
+    label_paths: list[str] = []
+    image_paths: list[str] = []
     splits: dict[str, list[str]] = defaultdict(list)
     made: set[str] = set()
     labels: set[str] = set()
     root = str(target)
-    for k in progress(range(len(dataset.frames)), opts, len(dataset.frames), "labels"):
+    for k in range(len(dataset.frames)):
         frame = dataset.frames[k]
         split = safe_name(_split_of(frame, opts), f"frame {frame.file_name}: split")
         relative = safe_relpath(frame.file_name, f"frame {frame.id}: file_name")
@@ -181,9 +232,8 @@ def _write_ultralytics(dataset, target, opts, report, classes, texts) -> None:
             if folder not in made:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
-        _write_label(f"{root}/{label}", next(texts))
-        if opts.images != "none":  # skip building paths nobody uses
-            bring_image(dataset.image_path(frame), Path(image), opts.images, report)
+        label_paths.append(f"{root}/{label}")
+        image_paths.append(image)
         splits[split].append(f"./{split}/{relative}")
     report.add("frames", len(dataset.frames))
     # Lists, not folders: they name every frame even when its image is missing, and Ultralytics
@@ -205,16 +255,21 @@ def _write_ultralytics(dataset, target, opts, report, classes, texts) -> None:
     doc["names"] = names
     doc["classes_map"] = classes_map
     _dump_yaml(target / "data.yaml", doc)
+    return label_paths, image_paths
 
 
-def _write_yoloft(dataset, target, opts, report, classes, texts) -> None:
+def _write_yoloft(dataset, target, opts, report, classes) -> tuple[list[str], list[str]]:
+    """Folders, lists, the yaml and the evaluation JSON; returns where each frame's label and
+    image go."""
+    label_paths: list[str] = []
+    image_paths: list[str] = []
     videos = dataset.video_by_id()
     lists: dict[str, list[str]] = {"train": [], "test": []}
     test_frames: list[int] = []
     renamed: dict[int, str] = {}
     made: set[str] = set()
     made_videos: set[str] = set()
-    for k in progress(range(len(dataset.frames)), opts, len(dataset.frames), "labels"):
+    for k in range(len(dataset.frames)):
         frame = dataset.frames[k]
         video = _video_name(frame, videos)
         suffix = PurePosixPath(frame.file_name).suffix or ".png"
@@ -227,14 +282,12 @@ def _write_yoloft(dataset, target, opts, report, classes, texts) -> None:
             raise ConvertError(frame.file_name, f"two frames map to the same YOLOFT frame {name}")
         made.add(name)
         renamed[k] = name
-        image = target / "images" / name
         if video not in made_videos:
             (target / "images" / video).mkdir(parents=True, exist_ok=True)
             (target / "labels" / video).mkdir(parents=True, exist_ok=True)
             made_videos.add(video)
-        _write_label(f"{target}/labels/{video}/{stem}.txt", next(texts))
-        if opts.images != "none":  # skip building paths nobody uses
-            bring_image(dataset.image_path(frame), image, opts.images, report)
+        label_paths.append(f"{target}/labels/{video}/{stem}.txt")
+        image_paths.append(f"{target}/images/{name}")
         split = _split_of(frame, opts)
         if split == TRAIN_SPLIT:
             lists["train"].append(f"./{name}")
@@ -277,6 +330,7 @@ def _write_yoloft(dataset, target, opts, report, classes, texts) -> None:
         "names": names,
     }
     _dump_yaml(target / "data.yaml", doc)
+    return label_paths, image_paths
 
 
 def _video_name(frame: Frame, videos: dict) -> str:
