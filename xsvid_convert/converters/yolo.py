@@ -590,10 +590,9 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
     videos: dict[str, int] = {}
     frame_rows: list[dict] = []
     tables: list[np.ndarray] = []  # per label file: class, cx, cy, w, h (normalized)
-    box_frame: list[np.ndarray] = []
-    box_size: list[np.ndarray] = []
-    box_file: list[np.ndarray] = []
-    box_line: list[np.ndarray] = []
+    file_frame: list[int] = []
+    file_size: list[tuple[int, int]] = []
+    file_lines: list[list[int]] = []
     label_files: list[str] = []
     nc = len(names)
     for k, (split, image, file_name) in enumerate(progress(frames, opts, len(frames), "frames")):
@@ -620,10 +619,10 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
         if size is None:
             raise ConvertError(f"{label}:{numbers[0]}", "image size unknown (no image header to read): give --image-size WxH")
         tables.append(values)
-        box_frame.append(np.full(len(values), k + 1, dtype=np.int64))
-        box_size.append(np.tile(np.array(size, dtype=np.float64), (len(values), 1)))
-        box_file.append(np.full(len(values), len(label_files), dtype=np.int64))
-        box_line.append(np.asarray(numbers, dtype=np.int64))
+        # per label file, not per box: 4.5M boxes would make these columns 200+ MB of small arrays
+        file_frame.append(k + 1)
+        file_size.append(size)
+        file_lines.append(numbers)
         label_files.append(str(label))
     if not zero_based:
         # Frame names keep their source's numbering (MOT and VisDrone count from 1): the first
@@ -636,13 +635,15 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
             if "frame_index" in row:
                 row["frame_index"] -= first[row["video_id"]]
     values = np.concatenate(tables) if tables else np.zeros((0, 5))
-    size = np.concatenate(box_size) if box_size else np.zeros((0, 2))
-    files = np.concatenate(box_file) if box_file else np.zeros(0, np.int64)
-    lines = np.concatenate(box_line) if box_line else np.zeros(0, np.int64)
+    del tables
+    counts = np.array([len(n) for n in file_lines], dtype=np.int64)
+    files = np.repeat(np.arange(len(label_files)), counts)
+    firsts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else np.zeros(0, np.int64)
+    size = np.repeat(np.array(file_size, dtype=np.float64).reshape(-1, 2), counts, axis=0)
     cx, cy, w, h = values[:, 1], values[:, 2], values[:, 3], values[:, 4]
     W, H = size[:, 0], size[:, 1]
     boxes = BoxTable(
-        id=np.arange(1, len(values) + 1), frame_id=np.concatenate(box_frame) if box_frame else np.zeros(0, np.int64),
+        id=np.arange(1, len(values) + 1), frame_id=np.repeat(np.array(file_frame, dtype=np.int64), counts),
         category_id=np.asarray(category_ids, dtype=np.int64)[values[:, 0].astype(np.int64)],
         x=(cx - w / 2) * W, y=(cy - h / 2) * H, w=w * W, h=h * H,
     )
@@ -650,7 +651,8 @@ def _build(frames, names, classes_map, label_of, opts: Options, report: Report, 
 
     def locate(kind: str, index: int) -> str:
         if kind == "boxes":
-            return f"{label_files[files[index]]}:{lines[index]}"
+            f = int(files[index])
+            return f"{label_files[f]}:{file_lines[f][index - firsts[f]]}"
         return f"{src}: {kind}[{index}]"
 
     return Dataset.build(categories, video_rows, frame_rows, boxes, locate, report)
