@@ -225,6 +225,11 @@ def main() -> None:
     visdrone_case("empty_image_file", "cannot read the image size", "sequences/uav0001/0000002.png",
                   images={"uav0001/0000001.png": png(16, 16), "uav0001/0000002.png": b""})
 
+    # git keeps no empty folder: a case that is an empty folder gets a note that no reader looks at
+    for folder in sorted(CASES.rglob("*")):
+        if folder.is_dir() and not any(folder.iterdir()):
+            (folder / "NOTE.txt").write_text("deliberately empty: no dataset here\n", encoding="utf-8")
+
     (HERE / "cases.yaml").write_text(
         "# written by make_corpus.py: one malformed input per case\n" + yaml.safe_dump(MANIFEST, sort_keys=False, width=200),
         encoding="utf-8")
