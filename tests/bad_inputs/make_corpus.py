@@ -62,8 +62,9 @@ def case(fmt: str, name: str, input_: str, names: str, message: str, to: list[st
     return folder
 
 
-def json_case(fmt: str, name: str, message: str, mutate=None, raw: bytes | None = None, to=None) -> None:
-    folder = case(fmt, name, "ann.json", "ann.json", message, to)
+def json_case(fmt: str, name: str, message: str, mutate=None, raw: bytes | None = None, to=None,
+              names: str = "ann.json") -> None:
+    folder = case(fmt, name, "ann.json", names, message, to)
     if raw is None:
         doc = coco_doc(cocovid=fmt == "cocovid")
         mutate(doc)
@@ -220,6 +221,10 @@ def main() -> None:
     visdrone_case("no_annotations_folder", "no annotations/ inside", ".", rows=None)
     visdrone_case("box_outside_image", "lies wholly outside", "annotations/uav0001.txt",
                   rows=b"1,1,1,30,3,4,1,1,0,0\n", images={"uav0001/0000001.png": png(16, 16)})
+    visdrone_case("image_missing_size_needed", "image size unknown", "sequences/uav0001/0000001.jpg", to=["yolo"])
+    json_case("coco", "no_size_no_image", "image size unknown",
+              lambda d: [i.pop(k) for i in d["images"] for k in ("width", "height")], to=["yolo"],
+              names="v1/0000000.png")  # the image it looked for
     visdrone_case("zero_size_image", "image has size 16x0", "sequences/uav0001/0000001.png",
                   images={"uav0001/0000001.png": png(16, 0)})
     visdrone_case("empty_image_file", "cannot read the image size", "sequences/uav0001/0000002.png",

@@ -97,7 +97,7 @@ def _normalized_rows(
         if len(unknown):
             frame = dataset.frames[int(positions[unknown[0]])]
             raise ConvertError(
-                frame.file_name,
+                str(dataset.image_path(frame) or frame.file_name),
                 "image size unknown (no size in the annotations and no image to read it from); "
                 "YOLO needs it to normalize boxes: give --image-size WxH or --images-root",
             )
