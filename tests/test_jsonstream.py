@@ -86,3 +86,23 @@ def test_streamed_errors_are_the_whole_reads_errors(tmp_path, monkeypatch):
     assert messages[True, "type.json"] == messages[False, "type.json"]
     assert "$.annotations[5]" in messages[True, "type.json"]
     assert messages[True, "json.json"] == messages[False, "json.json"] and "invalid JSON" in messages[True, "json.json"]
+
+
+def test_a_corrupt_element_in_a_large_file_is_found_quickly(tmp_path, monkeypatch):
+    """One broken annotation among many: the slicer gives up in a few parses per slice and the
+    whole-file reader names the line."""
+    import time
+
+    doc = xsvid_coco(videos=4, frames=200, tracks=10)
+    text = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+    at = text.index(b'"iscrowd"', len(text) * 2 // 3)
+    path = tmp_path / "big.json"
+    path.write_bytes(text[:at] + b'"iscrowd": 0 0' + text[at + len(b'"iscrowd": 0'):])
+    monkeypatch.setattr(coco, "STREAM_BYTES", 0)
+    monkeypatch.setattr(coco, "SLICE_BYTES", 64 << 10)
+    calls = []
+    real = orjson.loads
+    monkeypatch.setattr(jsonstream.orjson, "loads", lambda data: calls.append(1) or real(data))
+    with pytest.raises(ConvertError, match=r"big.json:\d+: invalid JSON"):
+        xc.read(path, "coco")
+    assert len(calls) < 200, len(calls)

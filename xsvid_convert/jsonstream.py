@@ -68,8 +68,10 @@ def _cut(buf: bytes) -> tuple[list, int] | None:
             continue
         try:
             return orjson.loads(b"[" + buf[:k + 1] + b"]"), after
-        except orjson.JSONDecodeError:
-            continue
+        except orjson.JSONDecodeError as exc:
+            # every longer prefix fails at the same place: go on from before it (so a corrupt
+            # element costs a few parses, not one per `}` in the slice)
+            k = min(k, exc.pos - 1)
 
 
 def _find_start(fh) -> int | None:
