@@ -106,3 +106,22 @@ def test_a_corrupt_element_in_a_large_file_is_found_quickly(tmp_path, monkeypatc
     with pytest.raises(ConvertError, match=r"big.json:\d+: invalid JSON"):
         xc.read(path, "coco")
     assert len(calls) < 200, len(calls)
+
+
+def test_streamed_lenient_read_equals_whole_lenient_read(tmp_path, monkeypatch):
+    doc = xsvid_coco(videos=2, frames=10, tracks=5)
+    doc["annotations"][3]["bbox"] = "broken"
+    doc["annotations"][40]["image_id"] = 999
+    doc["annotations"][77]["category_id"] = "car"
+    path = tmp_path / "a.json"
+    path.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+    results = []
+    for stream in (False, True):
+        monkeypatch.setattr(coco, "STREAM_BYTES", 0 if stream else 1 << 40)
+        monkeypatch.setattr(coco, "SLICE_BYTES", 2000)
+        report = xc.Report(lenient=True)
+        results.append((xc.read(path, "coco", report=report, lenient=True), report.warnings))
+    (whole, whole_warnings), (streamed, streamed_warnings) = results
+    assert sorted(streamed_warnings) == sorted(whole_warnings) and len(whole_warnings) == 3
+    assert "$.annotations[40]: image id 999" in " ".join(whole_warnings)
+    same(streamed, whole)

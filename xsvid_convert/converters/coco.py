@@ -56,8 +56,8 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
     src = str(path)
     known = COCOVID_KEYS if cocovid else BASE_KEYS
     streamed = None
-    if not report.lenient and path.is_file() and path.stat().st_size >= STREAM_BYTES:
-        doc, streamed = _read_streamed(path, known, cocovid, opts)
+    if path.is_file() and path.stat().st_size >= STREAM_BYTES:
+        doc, streamed = _read_streamed(path, known, cocovid, opts, report)
     if streamed is None:
         doc = load_json(path)
     if not isinstance(doc, dict):
@@ -87,30 +87,16 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
         frame_rows.append(row)
 
     _fill_sizes(frame_rows, root, opts)
-    kept: list[int] | None = None  # positions in the file of the annotations read (lenient only)
-    try:
-        if streamed is not None:
-            boxes = streamed
-        else:
-            boxes = _read_annotations(annotations, src, known, cocovid)
-    except ConvertError:
-        if not report.lenient:
-            raise
-        # slow path, only when something is wrong: find each bad annotation, skip it, read the rest
-        kept = []
-        for i, ann in enumerate(annotations):
-            problem = _annotation_problem(ann, cocovid)
-            if problem is None:
-                kept.append(i)
-            else:
-                report.skip(f"{src}:$.annotations[{i}]", problem)
-        boxes = _read_annotations([annotations[i] for i in kept], src, known, cocovid)
+    if streamed is not None:
+        boxes, kept = streamed
+    else:
+        boxes, kept = _read_all_annotations(annotations, src, known, cocovid, report, 0)
     top = {k: v for k, v in doc.items() if k not in ("images", "annotations", "categories", "videos", "info", "licenses")}
 
     def locate(kind: str, index: int) -> str:
         name = {"boxes": "annotations", "frames": "images"}.get(kind, kind)
         if kind == "boxes" and kept is not None:
-            index = kept[index]
+            index = int(kept[index])
         return f"{src}:$.{name}[{index}]"
 
     return Dataset.build(
@@ -120,21 +106,53 @@ def read_document(path: Path, opts: Options, report: Report, cocovid: bool) -> D
     )
 
 
-def _read_streamed(path: Path, known: frozenset, cocovid: bool, opts: Options) -> tuple[Any, BoxTable | None]:
-    """(the document without its annotations, the annotations as columns) of a large file, read
-    a slice at a time; (None, None) when the file is not laid out as expected."""
-    tables = []
+def _read_all_annotations(annotations: list, src: str, known: frozenset, cocovid: bool, report: Report,
+                          offset: int) -> tuple[BoxTable, np.ndarray | None]:
+    """(columns, positions in the file of the annotations read, or None when all were).  A bad
+    annotation raises, or when lenient is skipped with a warning."""
+    try:
+        return _read_annotations(annotations, src, known, cocovid, offset), None
+    except ConvertError:
+        if not report.lenient:
+            raise
+    # slow path, only when something is wrong: find each bad annotation, skip it, read the rest
+    kept = []
+    for i, ann in enumerate(annotations):
+        problem = _annotation_problem(ann, cocovid)
+        if problem is None:
+            kept.append(i)
+        else:
+            report.skip(f"{src}:$.annotations[{i + offset}]", problem)
+    boxes = _read_annotations([annotations[i] for i in kept], src, known, cocovid, offset)
+    return boxes, np.asarray(kept, dtype=np.int64) + offset
+
+
+def _read_streamed(path: Path, known: frozenset, cocovid: bool, opts: Options, report: Report
+                   ) -> tuple[Any, tuple[BoxTable, np.ndarray | None] | None]:
+    """(the document without its annotations, (their columns, positions read)) of a large file,
+    read a slice at a time; (None, None) when the file is not laid out as expected."""
+    tables: list[BoxTable] = []
+    positions: list[np.ndarray] = []
+    skipped = False
     bar = progress(iter(int, 1), opts, path.stat().st_size // SLICE_BYTES + 1, "annotation slices")
 
     def take(first: int, items: list) -> None:
-        tables.append(_read_annotations(items, str(path), known, cocovid, offset=first))
+        nonlocal skipped
+        table, kept = _read_all_annotations(items, str(path), known, cocovid, report, first)
+        tables.append(table)
+        positions.append(kept if kept is not None else np.arange(first, first + len(items)))
+        skipped |= kept is not None
         next(bar)
 
+    warned, skipped_before = len(report.warnings), report.counts["skipped"]
     span = jsonstream.read_annotations(path, SLICE_BYTES, take)
     doc = jsonstream.head(path, *span) if span is not None else None
-    if doc is None:
+    if doc is None:  # the whole-file read that follows warns again, if it must
+        del report.warnings[warned:]
+        report.counts["skipped"] = skipped_before
         return None, None
-    return doc, BoxTable.concat(tables)
+    kept = np.concatenate(positions) if skipped else None
+    return doc, (BoxTable.concat(tables), kept)
 
 
 def _guess_images_root(path: Path, images: list) -> Path:
