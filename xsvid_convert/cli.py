@@ -297,6 +297,7 @@ def formats() -> None:
         lost = [converters.FIELDS[f] for f in converters.FIELDS if f not in spec.carries]
         print(f"{spec.name:9} read+write  {spec.output:4}  {spec.summary}")
         print(f"{'':9} cannot carry: {', '.join(lost) or 'nothing'}" + (f"; {spec.lossy_note}" if spec.lossy_note else ""))
+        print(f"{'':9} splits: {'train/val in one output' if spec.splits else 'one output per split (--split-by)'}")
 
 
 @app.command()
