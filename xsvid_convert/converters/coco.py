@@ -205,17 +205,17 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
         if xywh.shape != (n, 4) or xywh.dtype.kind not in "iuf":
             raise ValueError("bbox")
         xywh = xywh.astype(np.float64, copy=False)
-        crowd_values = np.asarray([a.get("iscrowd", 0) for a in annotations])
+        # Files written by one tool give every annotation the same keys: one C-level comparison
+        # per annotation, then every optional column is one itemgetter pass, not a scan of .get
+        first = annotations[0].keys() if n else {}.keys()
+        present = set(first) if n and all(map(first.__eq__, map(dict.keys, annotations))) else None
+        crowd_values = np.asarray(_column(annotations, "iscrowd", 0, present))
         if n and crowd_values.dtype.kind not in "iub":
             raise ValueError("iscrowd")
     except (KeyError, TypeError, ValueError, AttributeError):
         return _read_annotations_one_by_one(annotations, src, known, cocovid, offset)
     w, h = xywh[:, 2], xywh[:, 3]
     extras: list = [None] * n
-    # Files written by one tool give every annotation the same keys: one C-level comparison per
-    # annotation then replaces the per-key scans below.
-    first = annotations[0].keys() if n else {}.keys()
-    present = set(first) if n and all(map(first.__eq__, map(dict.keys, annotations))) else None
     if present is not None:
         unknown = list(range(n)) if not present <= known else []
     else:
@@ -223,7 +223,7 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
     for i in unknown:
         extras[i] = {k: v for k, v in annotations[i].items() if k not in known}
     if ("area" in present) if present is not None else any("area" in a for a in annotations):
-        area = _float_column([a.get("area") for a in annotations], src, "area", allow_none=True, offset=offset)
+        area = _float_column(_column(annotations, "area", None, present), src, "area", allow_none=True, offset=offset)
         with np.errstate(invalid="ignore"):
             own = np.flatnonzero(~np.isnan(area) & (area != w * h))
         for i in own.tolist():
@@ -239,6 +239,13 @@ def _read_annotations(annotations: list, src: str, known: frozenset, cocovid: bo
     }
     flag = crowd_values != 0 if n else np.zeros(0, bool)
     return _optional_columns(annotations, src, cocovid, columns, flag, extras if any_extra else None, present, offset)
+
+
+def _column(annotations: list, key: str, default: Any, present: set | None) -> list:
+    """One key of every annotation (`default` where it is missing)."""
+    if present is not None and key in present:
+        return list(map(itemgetter(key), annotations))
+    return [a.get(key, default) for a in annotations]
 
 
 def _read_annotations_one_by_one(annotations: list, src: str, known: frozenset, cocovid: bool,
@@ -298,12 +305,14 @@ def _optional_columns(annotations: list, src: str, cocovid: bool, columns: dict,
         return key in present if present is not None else any(key in a for a in annotations)
 
     if has("instance_id"):
-        columns["track_id"] = _int_column([a.get("instance_id", NO_TRACK) for a in annotations], src, "instance_id", offset=offset)
+        columns["track_id"] = _int_column(_column(annotations, "instance_id", NO_TRACK, present), src, "instance_id",
+                                          offset=offset)
     score_key = "mot_conf" if cocovid else "score"
     column_keys = [("score", score_key)] + ([(k, k) for k in ("visibility", "truncation", "occlusion")] if cocovid else [])
     for column, key in column_keys:
         if has(key):
-            columns[column] = _float_column([a.get(key, math.nan) for a in annotations], src, key, allow_none=True, offset=offset)
+            columns[column] = _float_column(_column(annotations, key, math.nan, present), src, key, allow_none=True,
+                                            offset=offset)
     if cocovid and has("ignore"):
         # mmtracking skips `ignore` boxes outright; the flag is kept raw in extras too so the
         # file is written back as it was
