@@ -87,7 +87,7 @@ def main() -> None:
               f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"{platform.platform()}; {time.strftime('%Y-%m-%d')}.", "",
               "Each conversion is its own process; wall time and the child's peak RSS; v1 rows are the "
-              "best of {args.repeat} runs, v2 rows one run. Targets: v1 COCO→YOLO ≤ 1.3x the baseline, "
+              "best of {args.repeat} runs, project and baseline alternating, v2 rows one run. Targets: v1 COCO→YOLO ≤ 1.3x the baseline, "
               "other v1 rows ≤ 1.5x; v2 peak RSS ≤ 2 GB.".replace("{args.repeat}", str(args.repeat)), ""]
     target = args.results or (HERE / "RESULTS.md" if args.scale != ["tiny"] else args.work / "tiny" / "RESULTS.md")
     target.write_text("\n".join(header + [line for t in tables for line in t]) + "\n")
