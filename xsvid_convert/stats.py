@@ -28,8 +28,7 @@ def track_keys(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
     """(video id, track id) of every box with a track; -1 stands for 'no video'."""
     b = dataset.boxes
     has = b.track_id != NO_TRACK
-    frame_video = np.array([-1 if f.video_id is None else f.video_id for f in dataset.frames], dtype=np.int64)
-    video = frame_video[dataset.frame_positions()] if len(b) else np.zeros(0, np.int64)
+    video = dataset.frame_video_ids()[dataset.frame_positions()] if len(b) else np.zeros(0, np.int64)
     return video[has], b.track_id[has]
 
 
@@ -56,7 +55,7 @@ def compute(dataset: Dataset) -> dict[str, Any]:
     per_video: dict[str, dict[str, int]] = {}
     if dataset.videos:
         positions = dataset.frame_positions()
-        frame_video = np.array([-1 if f.video_id is None else f.video_id for f in dataset.frames], dtype=np.int64)
+        frame_video = dataset.frame_video_ids()
         box_video = frame_video[positions] if len(b) else np.zeros(0, np.int64)
         frames_per = dict(zip(*np.unique(frame_video, return_counts=True)))
         boxes_per = dict(zip(*np.unique(box_video, return_counts=True)))

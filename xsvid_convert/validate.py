@@ -89,8 +89,7 @@ def _outside(dataset: Dataset) -> Check:
     b = dataset.boxes
     if not len(b):
         return check
-    width = np.array([np.nan if f.width is None else f.width for f in dataset.frames])
-    height = np.array([np.nan if f.height is None else f.height for f in dataset.frames])
+    width, height = dataset.frame_sizes()
     positions = dataset.frame_positions()
     W, H = width[positions], height[positions]
     with np.errstate(invalid="ignore"):

@@ -90,10 +90,9 @@ def _normalized_rows(
     """Clip every box to its image and normalize it: (box rows kept, their class cx cy w h)."""
     b = dataset.boxes
     positions = dataset.frame_positions()
-    widths = np.array([f.width or 0 for f in dataset.frames], dtype=np.float64)
-    heights = np.array([f.height or 0 for f in dataset.frames], dtype=np.float64)
+    widths, heights = dataset.frame_sizes()
     if len(b):
-        unknown = np.flatnonzero((widths[positions] == 0) | (heights[positions] == 0))
+        unknown = np.flatnonzero(np.isnan(widths[positions]) | np.isnan(heights[positions]))
         if len(unknown):
             frame = dataset.frames[int(positions[unknown[0]])]
             raise ConvertError(

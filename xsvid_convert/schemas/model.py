@@ -346,8 +346,7 @@ class Dataset(BaseModel):
         # A box with no pixel inside its frame is an annotation error, not a clipping matter.
         known = ~bad
         if known.any():
-            width = np.array([np.nan if f.width is None else f.width for f in self.frames])
-            height = np.array([np.nan if f.height is None else f.height for f in self.frames])
+            width, height = self.frame_sizes()
             position = np.full(len(b), 0)
             position[known] = self.frame_positions_of(b.frame_id[known])
             W, H = width[position], height[position]
@@ -370,6 +369,16 @@ class Dataset(BaseModel):
     def category_index(self) -> dict[int, int]:
         """Category id → position in the category list (what YOLO calls the class)."""
         return {c.id: i for i, c in enumerate(self.categories)}
+
+    def frame_sizes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Width and height of every frame, NaN where unknown."""
+        width = np.array([np.nan if f.width is None else f.width for f in self.frames], dtype=np.float64)
+        height = np.array([np.nan if f.height is None else f.height for f in self.frames], dtype=np.float64)
+        return width, height
+
+    def frame_video_ids(self) -> np.ndarray:
+        """Video id of every frame, -1 where it belongs to none."""
+        return np.array([-1 if f.video_id is None else f.video_id for f in self.frames], dtype=np.int64)
 
     def frame_positions(self) -> np.ndarray:
         """For each box, the position of its frame in `frames`."""
