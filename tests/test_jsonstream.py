@@ -91,7 +91,6 @@ def test_streamed_errors_are_the_whole_reads_errors(tmp_path, monkeypatch):
 def test_a_corrupt_element_in_a_large_file_is_found_quickly(tmp_path, monkeypatch):
     """One broken annotation among many: the slicer gives up in a few parses per slice and the
     whole-file reader names the line."""
-    import time
 
     doc = xsvid_coco(videos=4, frames=200, tracks=10)
     text = orjson.dumps(doc, option=orjson.OPT_INDENT_2)

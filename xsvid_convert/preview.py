@@ -53,7 +53,7 @@ def select(dataset: Dataset, video: str | None, frames: slice) -> list[int]:
 
 def draw(dataset: Dataset, positions: list[int], target: Path, report: Report) -> list[Path]:
     """One PNG per frame under `target/<video>/`, and `target/contact_sheet.png`."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
     colors = {c.id: PALETTE[k % len(PALETTE)] for k, c in enumerate(dataset.categories)}
     order, starts = dataset.boxes_by_frame()
