@@ -189,9 +189,19 @@ Source = Annotated[Path, typer.Argument(help="Input file or folder.")]
 FormatOpt = Annotated[Optional[Fmt], typer.Option("--format", "--from", help="Its format (guessed when omitted).")]
 
 
-def _read_for_inspection(src: Path, fmt: Optional[Fmt], images_root, image_size, lenient: bool = False):
-    source = fmt.value if fmt else converters.detect(src).name
-    return source, api.read(src, source, images_root=images_root, image_size=_size(image_size), lenient=lenient)
+def _format_name(src: Path, fmt: Optional[Fmt]) -> str:
+    """The format the user named, or the one `src` looks like."""
+    return fmt.value if fmt else converters.detect(src).name
+
+
+def _read_for_inspection(src: Path, fmt: Optional[Fmt], images_root, image_size):
+    return api.read(src, _format_name(src, fmt), images_root=images_root, image_size=_size(image_size))
+
+
+def _print_json(value: object) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 @app.command()
@@ -209,7 +219,7 @@ def stats(
     from . import stats as stats_mod
 
     try:
-        _, dataset = _read_for_inspection(src, fmt, images_root, image_size)
+        dataset = _read_for_inspection(src, fmt, images_root, image_size)
         numbers = stats_mod.compute(dataset)
         if plot is not None:
             if plot.suffix.lower() != ".png":
@@ -220,9 +230,7 @@ def stats(
         _fail(exc)
         return
     if json:
-        import orjson
-
-        sys.stdout.write(orjson.dumps(numbers, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(numbers)
     else:
         print(stats_mod.text(numbers))
 
@@ -242,15 +250,12 @@ def validate(
     from . import validate as validate_mod
 
     try:
-        source = fmt.value if fmt else converters.detect(src).name
-        result = validate_mod.validate(src, source, images_root=images_root, image_size=_size(image_size))
+        result = validate_mod.validate(src, _format_name(src, fmt), images_root=images_root, image_size=_size(image_size))
     except Exception as exc:  # noqa: BLE001 -- see _fail
         _fail(exc)
         return
     if json:
-        import orjson
-
-        sys.stdout.write(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(result.as_dict())
     else:
         print(result.text())
     raise typer.Exit(0 if result.ok else 1)
@@ -274,7 +279,7 @@ def preview(
     from .options import Report
 
     try:
-        _, dataset = _read_for_inspection(src, fmt, images_root, image_size)
+        dataset = _read_for_inspection(src, fmt, images_root, image_size)
         chosen = preview_mod.select(dataset, video, preview_mod.parse_frames(frames))
         report = Report()
         with atomic_output(out, is_dir=True, overwrite=overwrite) as target:
@@ -313,7 +318,7 @@ def roundtrip(
     Example: xsvid-convert roundtrip MOT17/train --from mot --via cocovid
     """
     try:
-        source = from_.value if from_ else converters.detect(src).name
+        source = _format_name(src, from_)
         with tempfile.TemporaryDirectory() as tmp:
             result = roundtrip_mod.check(src, source, via.value if via else source, Path(tmp),
                                          images_root=images_root, image_size=_size(image_size))

@@ -465,7 +465,7 @@ def write_document(dataset: Dataset, target: Path, opts: Options, report: Report
                     if not key.startswith("_"):
                         ann[key] = value
             chunk.append(ann)
-            if len(chunk) == 20000:
+            if len(chunk) == CHUNK:
                 out.write((b"" if first else b",") + orjson.dumps(chunk)[1:-1])
                 first = False
                 chunk = []

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from ..errors import ConvertError
+from ..options import Report
 
 NO_TRACK = -1
 """`track_id` of a box that belongs to no track (MOT writes it as -1, as det.txt does)."""
@@ -226,10 +227,7 @@ class Dataset(BaseModel):
 
         With a lenient `report`, an item that does not validate is skipped with a warning (the
         slow item-by-item pass runs only when the whole-list pass failed)."""
-        if report is None:
-            from ..options import Report
-
-            report = Report()
+        report = _strict_unless(report)
         parsed: dict[str, list] = {}
         positions: dict[str, list[int] | None] = {}
         for kind, adapter, single, items in (
@@ -277,10 +275,7 @@ class Dataset(BaseModel):
 
         Strict (no lenient `report`): the first problem raises.  Lenient: each bad category,
         video, frame or box is dropped with a warning (boxes of a dropped frame go with it)."""
-        if report is None:
-            from ..options import Report
-
-            report = Report()
+        report = _strict_unless(report)
         keep = report.reject(_repeated([c.id for c in self.categories]), lambda i: locate("categories", i),
                              lambda i: f"id {self.categories[i].id} is used twice")
         self.categories = [c for c, k in zip(self.categories, keep) if k]
@@ -321,10 +316,7 @@ class Dataset(BaseModel):
         b = self.boxes
         if len(b) == 0:
             return b
-        if report is None:
-            from ..options import Report
-
-            report = Report()
+        report = _strict_unless(report)
         where = lambda i: locate("boxes", i)  # noqa: E731
         bad = np.zeros(len(b), dtype=bool)
 
@@ -432,6 +424,11 @@ def unique_pairs(a: np.ndarray, b: np.ndarray, return_counts: bool = False) -> A
     else:
         pairs, counts = np.unique(np.stack([a, b]), axis=1, return_counts=True)
     return (pairs, counts) if return_counts else pairs
+
+
+def _strict_unless(report: Any) -> Any:
+    """`report`, or a strict one (the first problem raises) when the caller gave none."""
+    return report if report is not None else Report()
 
 
 def _repeated(ids: Any) -> np.ndarray:
