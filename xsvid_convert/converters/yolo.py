@@ -165,7 +165,7 @@ def _write_frames(dataset: Dataset, rows: np.ndarray, values: np.ndarray, labels
     _JOB.update(dataset=dataset, rows=rows, values=values, labels=labels, images=images, mode=opts.images)
     try:
         if workers == 1 or n < 1024:
-            _write_range(0, n, report)
+            _write_range(0, n, report, opts)
             return
         import multiprocessing
 
@@ -185,12 +185,13 @@ def _write_range_args(bounds: tuple[int, int]) -> int:
     return counts.counts["missing_images"]
 
 
-def _write_range(first: int, last: int, report: Report) -> None:
-    """Write the label files and images of frames first..last-1."""
+def _write_range(first: int, last: int, report: Report, opts: Options | None = None) -> None:
+    """Write the label files and images of frames first..last-1 (with a progress bar by `opts`)."""
     job = _JOB
     dataset, labels, images, mode = job["dataset"], job["labels"], job["images"], job["mode"]
     texts = _frame_texts(dataset, job["rows"], job["values"], first, last)
-    for k in range(first, last):
+    frames = range(first, last)
+    for k in progress(frames, opts, len(frames), "labels") if opts is not None else frames:
         _write_label(labels[k], next(texts))
         if mode != "none":  # skip building paths nobody uses
             bring_image(dataset.image_path(dataset.frames[k]), Path(images[k]), mode, report)
