@@ -24,11 +24,11 @@ def size_bucket_counts(area: np.ndarray) -> dict[str, int]:
     return {name: int(n) for (name, _, _), n in zip(SIZE_BUCKETS, counts)}
 
 
-def track_keys(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+def track_keys(dataset: Dataset, box_video: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(video id, track id) of every box with a track; -1 stands for 'no video'."""
     b = dataset.boxes
     has = b.track_id != NO_TRACK
-    video = dataset.frame_video_ids()[dataset.frame_positions()] if len(b) else np.zeros(0, np.int64)
+    video = dataset.box_video_ids() if box_video is None else box_video
     return video[has], b.track_id[has]
 
 
@@ -47,17 +47,15 @@ def compute(dataset: Dataset) -> dict[str, Any]:
     kept = ~b.ignore
     area = (b.w * b.h)[kept]
 
-    video_of_track, track = track_keys(dataset)
+    box_video = dataset.box_video_ids()
+    video_of_track, track = track_keys(dataset, box_video)
     lengths = np.zeros(0, np.int64)
     if len(track):
         _, lengths = unique_pairs(video_of_track, track, return_counts=True)
 
     per_video: dict[str, dict[str, int]] = {}
     if dataset.videos:
-        positions = dataset.frame_positions()
-        frame_video = dataset.frame_video_ids()
-        box_video = frame_video[positions] if len(b) else np.zeros(0, np.int64)
-        frames_per = dict(zip(*np.unique(frame_video, return_counts=True)))
+        frames_per = dict(zip(*np.unique(dataset.frame_video_ids(), return_counts=True)))
         boxes_per = dict(zip(*np.unique(box_video, return_counts=True)))
         for v in dataset.videos:
             per_video[v.name] = {"frames": int(frames_per.get(v.id, 0)), "boxes": int(boxes_per.get(v.id, 0))}

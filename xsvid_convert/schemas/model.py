@@ -372,6 +372,12 @@ class Dataset(BaseModel):
         """Video id of every frame, -1 where it belongs to none."""
         return np.array([-1 if f.video_id is None else f.video_id for f in self.frames], dtype=np.int64)
 
+    def box_video_ids(self) -> np.ndarray:
+        """Video id of every box's frame, -1 where it belongs to none."""
+        if not len(self.boxes):
+            return np.zeros(0, np.int64)
+        return self.frame_video_ids()[self.frame_positions()]
+
     def frame_positions(self) -> np.ndarray:
         """For each box, the position of its frame in `frames`."""
         return self.frame_positions_of(self.boxes.frame_id)
