@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 import xsvid_convert as xc
-from xsvid_convert import converters
+from xsvid_convert import formats
 from xsvid_convert.cli import app
 from xsvid_convert.errors import ConvertError
 
@@ -29,7 +29,7 @@ def tree_state(root: Path) -> dict:
 
 def test_corpus_is_large_and_covers_every_format():
     assert len(CASES) >= 40
-    assert {c["format"] for c in CASES} == set(converters.FORMATS)
+    assert {c["format"] for c in CASES} == set(formats.FORMATS)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
@@ -39,8 +39,8 @@ def test_bad_input_fails_cleanly_in_every_direction(case, tmp_path):
     named = str((folder / case["names"]).resolve()) if case["names"] != "." else str(folder.resolve())
     before = tree_state(folder)
     runner = CliRunner()
-    for target in case.get("to", list(converters.FORMATS)):
-        out = tmp_path / (f"out_{target}.json" if converters.get(target).output == "file" else f"out_{target}")
+    for target in case.get("to", list(formats.FORMATS)):
+        out = tmp_path / (f"out_{target}.json" if formats.get(target).output == "file" else f"out_{target}")
         result = runner.invoke(app, ["convert", str(src), str(out), "--from", case["format"], "--to", target, "-q"])
         assert result.exit_code == 2, (target, result.output)
         lines = result.stderr.splitlines()
@@ -70,8 +70,8 @@ def test_lenient_skips_the_bad_record_with_a_warning(case, tmp_path):
     src = folder / case["input"] if case["input"] != "." else folder
     with pytest.raises(ConvertError):
         xc.read(src, case["format"])
-    report = xc.Report(lenient=True)
-    strict_free = xc.read(src, case["format"], report=report, lenient=True)
+    report = xc.Run(lenient=True)
+    strict_free = xc.read(src, case["format"], run=report)
     assert report.counts["skipped"] == len(report.warnings) == LENIENT[case["case"]]
     assert case["message"] in report.warnings[0]
     result = CliRunner().invoke(app, ["convert", str(src), str(tmp_path / "out.json"), "--from", case["format"],
@@ -88,8 +88,8 @@ def test_lenient_counts_every_bad_row(tmp_path):
     (sequence / "gt").mkdir(parents=True)
     (sequence / "gt/gt.txt").write_text("1,1,1,1,2,2,1,1,1\n1,2,x,1,2,2,1,1,1\n2,1,1,1,2,2,1,1,1\n0,3,1,1,2,2,1,1,1\n"
                                         "2,2,1,1,2\n3,1,1,1,-2,2,1,1,1\n3,2,1,1,2,2,1,1,1\n")
-    report = xc.Report(lenient=True)
-    dataset = xc.read(tmp_path / "mot", "mot", report=report, lenient=True)
+    report = xc.Run(lenient=True)
+    dataset = xc.read(tmp_path / "mot", "mot", run=report)
     assert sorted(int(w.split(": ", 1)[0].rsplit(":", 1)[1]) for w in report.warnings) == [2, 4, 5, 6]
     assert report.counts["skipped"] == 4 and len(dataset.boxes) == 3
     assert os.listdir(sequence / "gt") == ["gt.txt"]

@@ -121,7 +121,7 @@ def test_property_coco_yolo_coco(tmp_path_factory, videos, frames, tracks, seed,
 def test_readme_loss_matrix_is_the_registry_s():
     from pathlib import Path
 
-    from xsvid_convert.converters import loss_matrix_markdown
+    from xsvid_convert.formats import loss_matrix_markdown
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert loss_matrix_markdown() in readme

@@ -157,63 +157,86 @@ number_text = st.one_of(
 )
 
 
+def reference_rows(lines, min_columns, max_columns):
+    """The row rules read one row at a time, as a person would: the oracle the column passes
+    must agree with."""
+    values, numbers = [], []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        tokens = [t.strip() for t in (line[:-1] if line.endswith(",") else line).split(",")]
+        assert min_columns <= len(tokens) <= max_columns
+        row = [float(t) for t in tokens]
+        values.append(row + [float("nan")] * (max_columns - len(row)))
+        numbers.append(number)
+    return np.array(values).reshape(len(values), max_columns), numbers
+
+
 @fuzz
 @given(rows=st.integers(1, 6).flatmap(lambda width: st.lists(st.lists(number_text, min_size=width, max_size=width),
                                                              min_size=1, max_size=12)),
-       trailing_comma=st.booleans(), blank_every=st.integers(0, 4))
-def test_fast_row_parser_agrees_with_the_row_by_row_one(rows, trailing_comma, blank_every):
-    from xsvid_convert.io import _parse_rows_one_by_one, _parse_uniform_rows
+       trailing_comma=st.booleans(), blank_every=st.integers(0, 4), ragged=st.booleans())
+def test_row_parser_agrees_with_reading_row_by_row(rows, trailing_comma, blank_every, ragged):
+    from xsvid_convert.files.rows import parse_rows
 
     lines = []
     for k, row in enumerate(rows):
         if blank_every and k % blank_every == 0:
             lines.append("")
-        lines.append(",".join(row) + ("," if trailing_comma else ""))
-    width = len(rows[0])
-    fast = _parse_uniform_rows(lines, 1, 6)
-    slow = _parse_rows_one_by_one(Path("x.txt"), lines, 1, 6, "test", None)
-    assert fast is not None
-    np.testing.assert_array_equal(fast[0], slow[0])
-    assert fast[1].tolist() == slow[1].tolist() and fast[2] == slow[2], (fast[2], slow[2], width)
+        row = row[: max(1, len(row) - k % 2)] if ragged else row
+        lines.append(" , ".join(row) + ("," if trailing_comma else "") if ragged else ",".join(row) + ("," if trailing_comma else ""))
+    parsed = parse_rows(Path("x.txt"), lines, 1, 6, "test", xc.Run())
+    want, numbers = reference_rows(lines, 1, 6)
+    np.testing.assert_array_equal(parsed.values, want)
+    assert parsed.numbers.tolist() == numbers
 
 
 @fuzz
 @given(doc=st.lists(st.fixed_dictionaries({
     "id": st.integers(1, 2**40), "image_id": st.just(1), "category_id": st.just(1),
     "bbox": st.lists(st.one_of(st.integers(0, 500), st.floats(0, 500)), min_size=4, max_size=4),
-    "iscrowd": st.sampled_from([0, 1]),
+    "iscrowd": st.sampled_from([0, 1, True, False]),
 }, optional={"area": st.floats(0, 1000), "instance_id": st.integers(1, 50), "score": st.floats(0, 1),
              "segmentation": st.just([[1, 2, 3, 4]])}), min_size=1, max_size=8, unique_by=lambda a: a["id"]))
-def test_fast_annotation_reader_agrees_with_the_one_by_one_reader(doc):
-    from xsvid_convert.converters.coco import BASE_KEYS, _read_annotations, _read_annotations_one_by_one
+def test_annotation_columns_agree_with_reading_record_by_record(doc):
+    from xsvid_convert.formats.coco.annotations import Place, read_annotations
+    from xsvid_convert.formats.coco.rules import COCO
 
-    fast = _read_annotations(doc, "x.json", BASE_KEYS, False)
-    slow = _read_annotations_one_by_one(doc, "x.json", BASE_KEYS, False)
-    for name in ("id", "frame_id", "category_id", "x", "y", "w", "h", "track_id", "score", "ignore"):
-        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name), err_msg=name)
-    assert fast.extras == slow.extras
+    table, kept = read_annotations(doc, COCO, COCO.track_keys, Place("x.json"), xc.Run())
+    assert kept is None
+    assert table.id.tolist() == [a["id"] for a in doc]
+    assert table.x.tolist() == [float(a["bbox"][0]) for a in doc] and table.h.tolist() == [float(a["bbox"][3]) for a in doc]
+    assert table.ignore.tolist() == [bool(a["iscrowd"]) for a in doc]
+    assert table.track_id.tolist() == [a.get("instance_id", -1) for a in doc]
+    np.testing.assert_array_equal(table.score, [a.get("score", np.nan) for a in doc])
+    assert [e or {} for e in (table.extras or [None] * len(doc))] == [
+        {k: v for k, v in a.items() if k == "segmentation"} for a in doc]
+    ints = table.hints["coco.ints"]
+    assert [[bool(ints[i] >> k & 1) for k in range(4)] for i in range(len(doc))] == [
+        [type(v) is int for v in a["bbox"]] for a in doc]
 
 
 @fuzz
 @given(rows=st.lists(st.tuples(st.integers(0, 3), *[st.floats(0, 1) for _ in range(4)]), min_size=1, max_size=10),
        blank=st.booleans())
-def test_fast_label_parser_agrees_with_the_line_by_line_one(rows, blank, tmp_path_factory):
-    from xsvid_convert.converters.yolo import _parse_label, _parse_label_lines
-    from xsvid_convert.io import read_lines
+def test_label_parser_agrees_with_reading_line_by_line(rows, blank, tmp_path_factory):
+    from xsvid_convert.formats.yolo.labels import parse_label
 
     label = tmp_path_factory.mktemp("label") / "a.txt"
     text = "".join(("\n" if blank and k % 2 else "") + f"{c} {cx!r} {cy!r} {w!r} {h!r}\n" for k, (c, cx, cy, w, h) in enumerate(rows))
     label.write_text(text)
-    fast = _parse_label(label, 4, xc.Report())
-    slow = _parse_label_lines(label, read_lines(label), 4, xc.Report())
-    np.testing.assert_array_equal(fast[0], slow[0])
-    assert fast[1] == slow[1]
+    values, numbers = parse_label(label, 4, xc.Run())
+    lines = text.splitlines()
+    want = [[float(t) for t in line.split()] for line in lines if line.strip()]
+    np.testing.assert_array_equal(values, np.array(want))
+    assert numbers == [k for k, line in enumerate(lines, 1) if line.strip()]
 
 
 @fuzz
 @given(pairs=st.lists(st.tuples(st.integers(-2**40, 2**40), st.integers(-5, 2**62)), max_size=30))
 def test_unique_pairs_is_numpys_unique_of_columns(pairs):
-    from xsvid_convert.schemas import unique_pairs
+    from xsvid_convert.model import unique_pairs
 
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)

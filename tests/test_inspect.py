@@ -9,7 +9,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from xsvid_convert.cli import app
-from xsvid_convert.preview import MISSING_CANVAS, PALETTE
+from xsvid_convert.tools.preview import MISSING_CANVAS, PALETTE
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
 runner = CliRunner()

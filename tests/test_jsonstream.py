@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import xsvid_convert as xc
-from xsvid_convert import jsonstream
-from xsvid_convert.converters import coco
+from xsvid_convert.files import jsonstream
+from xsvid_convert.formats.coco import document as coco
 from xsvid_convert.errors import ConvertError
 from xsvid_convert.synthetic import xsvid_coco
 
@@ -33,7 +33,7 @@ def same(a, b) -> None:
         np.testing.assert_array_equal(getattr(a.boxes, name), getattr(b.boxes, name), err_msg=name)
     assert a.boxes.extras == b.boxes.extras
     assert [f.model_dump() for f in a.frames] == [f.model_dump() for f in b.frames]
-    assert a.extras == b.extras and a.info == b.info
+    assert a.extras == b.extras and a.hints == b.hints
 
 
 @settings(max_examples=40, deadline=None)
@@ -118,8 +118,8 @@ def test_streamed_lenient_read_equals_whole_lenient_read(tmp_path, monkeypatch):
     for stream in (False, True):
         monkeypatch.setattr(coco, "STREAM_BYTES", 0 if stream else 1 << 40)
         monkeypatch.setattr(coco, "SLICE_BYTES", 2000)
-        report = xc.Report(lenient=True)
-        results.append((xc.read(path, "coco", report=report, lenient=True), report.warnings))
+        report = xc.Run(lenient=True)
+        results.append((xc.read(path, "coco", run=report), report.warnings))
     (whole, whole_warnings), (streamed, streamed_warnings) = results
     assert sorted(streamed_warnings) == sorted(whole_warnings) and len(whole_warnings) == 3
     assert "$.annotations[40]: image id 999" in " ".join(whole_warnings)

@@ -5,7 +5,8 @@ import orjson
 import pytest
 
 import xsvid_convert as xc
-from xsvid_convert import converters, roundtrip
+from xsvid_convert import formats
+from xsvid_convert.tools import roundtrip
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
 MOT_FIXTURES = ["mmtracking/MOT15/train/TUD-Campus", "datumaro/mot_seq_with_seqinfo"]
@@ -109,14 +110,14 @@ def _sample(tmp_path):
     return write_dataset(tmp_path / "x", xsvid_coco(videos=2, frames=4, tracks=4))
 
 
-@pytest.mark.parametrize("source,via", [(a, b) for a, b in itertools.product(converters.FORMATS, repeat=2) if a != b])
+@pytest.mark.parametrize("source,via", [(a, b) for a, b in itertools.product(formats.FORMATS, repeat=2) if a != b])
 def test_every_direction_round_trips_within_the_loss_matrix(tmp_path, source, via):
     """All 20 directions: A -> B -> A differs from A only in what B cannot carry."""
     coco = _sample(tmp_path)
-    src = tmp_path / ("src.json" if converters.get(source).output == "file" else "src")
+    src = tmp_path / ("src.json" if formats.get(source).output == "file" else "src")
     xc.convert(coco, src, "coco", source, split="train", layout="ultralytics")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     result = roundtrip.check(src, source, via, scratch, image_size=(96, 64))
     assert result.ok, result.text()
-    assert result.lost == converters.loss(source, via)
+    assert result.lost == formats.loss(source, via)

@@ -1,27 +1,27 @@
-"""The Python API: read, write and convert, the same path the CLI takes."""
+"""The Python API: read, write and convert, the same path the CLI takes.
+
+Options are named as the CLI names them (`layout="yoloft"`, `mot_file="det"`); each goes to the
+format that declares it (`formats.base.option`), for reading or writing as it declares.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import categories as category_maps
-from . import converters, splits
+from . import formats
 from .errors import ConvertError
-from .io import atomic_output, check_destination, is_inside, safe_name
-from .options import Options, Report
-from .schemas import Dataset
-
-
-def _options(**kwargs: Any) -> Options:
-    known = Options.__dataclass_fields__
-    unknown = [k for k in kwargs if k not in known]
-    if unknown:
-        raise TypeError(f"unknown options: {unknown}")
-    return Options(**kwargs)
+from .files.atomic import atomic_output, check_destination
+from .files.paths import safe_name
+from .formats.base import Format, make_options
+from .model import Dataset
+from .run import Run
+from .tools import categories as category_maps
+from .tools import splits
 
 
 @contextlib.contextmanager
@@ -38,97 +38,115 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def known_options() -> set[str]:
+    return {f.name for spec in formats.FORMATS.values() for f in dataclasses.fields(spec.options)}
+
+
+def options_for(spec: Format, values: dict[str, Any], side: str) -> Any:
+    """The options object of `spec` for reading or writing, from named values (None: not given)."""
+    unknown = set(values) - known_options()
+    if unknown:
+        raise TypeError(f"unknown options: {sorted(unknown)}")
+    return make_options(spec.options, values, side)
+
+
+def _run(run: Run | None, lenient: bool, progress: bool) -> Run:
+    return run if run is not None else Run(lenient=lenient, progress=progress)
+
+
 @gc_paused()
-def read(path: str | Path, fmt: str | None = None, report: Report | None = None, **options: Any) -> Dataset:
+def read(path: str | Path, fmt: str | None = None, *, run: Run | None = None, lenient: bool = False,
+         progress: bool = False, **options: Any) -> Dataset:
     """Read `path` in format `fmt` (guessed when None) into the canonical model."""
     path = Path(path)
     if not path.exists():
         raise ConvertError(str(path), "no such file or folder")
-    spec = converters.get(fmt) if fmt else converters.detect(path)
-    opts = _options(**options)
-    report = report or Report(lenient=opts.lenient)
-    return spec.read(path, opts, report)
+    spec = formats.get(fmt) if fmt else formats.detect(path)
+    return spec.reader()(path, options_for(spec, options, "read"), _run(run, lenient, progress))
 
 
 @gc_paused()
-def write(dataset: Dataset, path: str | Path, fmt: str, *, overwrite: bool = False,
-          report: Report | None = None, per_split: bool = False, dry_run: bool = False,
-          **options: Any) -> Report:
+def write(dataset: Dataset, path: str | Path, fmt: str, *, overwrite: bool = False, run: Run | None = None,
+          per_split: bool = False, dry_run: bool = False, lenient: bool = False, progress: bool = False,
+          **options: Any) -> Run:
     """Write `dataset` to `path` in format `fmt`, atomically.
 
     `per_split`: a format that holds one split per output gets a folder with one output per split
     (`train.json`, `val.json`; `train/`, `val/`).  `dry_run`: write into a scratch folder in the
-    system's temporary directory, list what would be written (`report.files`), remove it; the
+    system's temporary directory, list what would be written (`run.files`), remove it; the
     destination is only checked, never touched.
     """
-    spec = converters.get(fmt)
-    report = report or Report()
-    opts = _options(**options)
+    spec = formats.get(fmt)
+    run = _run(run, lenient, progress)
+    opts = options_for(spec, options, "write")
     path = Path(path)
-    opts.destination = path.absolute()
+    run.destination = path.absolute()
     split_outputs = per_split and not spec.splits
     if split_outputs and path.suffix == ".json":
         raise ConvertError(str(path), "with a split per output the output is a folder "
                                       "(train.json, val.json inside): name a folder")
     is_dir = spec.output == "dir" or split_outputs
-    if dry_run:
-        check_destination(opts.destination, is_dir=is_dir, overwrite=overwrite)
-        opts.images = "plan" if opts.images != "none" else "none"
-        with tempfile.TemporaryDirectory(prefix="xsvid-convert-dry-run-") as scratch:
-            target = Path(scratch) / "out"
-            if is_dir:
-                target.mkdir()
-            _write_into(dataset, target, spec, opts, report, split_outputs)
-            written = [p for p in sorted(target.rglob("*")) if not p.is_dir()] if is_dir else [target]
-            report.files = [str(p.relative_to(target)) if is_dir else path.name for p in written]
-            report.files += sorted(str(p.relative_to(target)) for p in report.planned)
-        return report
-    with atomic_output(path, is_dir=is_dir, overwrite=overwrite) as target:
-        _write_into(dataset, target, spec, opts, report, split_outputs)
-    return report
+    if not dry_run:
+        with atomic_output(path, is_dir=is_dir, overwrite=overwrite) as target:
+            _write_into(dataset, target, spec, opts, run, split_outputs)
+        return run
+    check_destination(run.destination, is_dir=is_dir, overwrite=overwrite)
+    run.dry_run = True
+    with tempfile.TemporaryDirectory(prefix="xsvid-convert-dry-run-") as scratch:
+        target = Path(scratch) / "out"
+        if is_dir:
+            target.mkdir()
+        _write_into(dataset, target, spec, opts, run, split_outputs)
+        written = [p for p in sorted(target.rglob("*")) if not p.is_dir()] if is_dir else [target]
+        run.files = [str(p.relative_to(target)) if is_dir else path.name for p in written]
+        run.files += sorted(str(p.relative_to(target)) for p in run.planned)
+    return run
 
 
-def _write_into(dataset: Dataset, target: Path, spec: converters.Format, opts: Options, report: Report,
-                split_outputs: bool) -> None:
+def _write_into(dataset: Dataset, target: Path, spec: Format, opts: Any, run: Run, split_outputs: bool) -> None:
+    writer = spec.writer()
     if not split_outputs:
-        spec.write(dataset, target, opts, report)
+        writer(dataset, target, opts, run)
         return
     for split in dataset.splits():
         name = safe_name(split or "train", "split")
         part = target / (f"{name}.json" if spec.output == "file" else name)
         if spec.output == "dir":
             part.mkdir()
-        spec.write(dataset.subset(split), part, opts, report)
+        writer(dataset.subset(split), part, opts, run)
 
 
 def convert(src: str | Path, dst: str | Path, from_format: str | None, to_format: str, *,
             category_map: str | None = None, overwrite: bool = False, split_by: str | None = None,
             val_fraction: float | None = None, val_videos: list[str] | None = None, seed: int = 0,
-            dry_run: bool = False, **options: Any) -> Report:
+            dry_run: bool = False, lenient: bool = False, progress: bool = False, **options: Any) -> Run:
     """Read `src`, apply a category map and a video-level split if given, write `dst` (or, with
-    `dry_run`, only say what would be written); returns the counts."""
+    `dry_run`, only say what would be written); returns the run with its counts."""
     src, dst = Path(src), Path(dst)
+    target = formats.get(to_format)
+    _check_paths(src, dst, target)
+    if split_by not in (None, "video"):
+        raise ConvertError("--split-by", f"only 'video' is supported, not {split_by!r}")
+    mapping = category_maps.load(category_map) if category_map else None
+    run = Run(lenient=lenient, progress=progress)
+    dataset = read(src, from_format, run=run, **options)
+    if mapping is not None:
+        dataset = category_maps.apply(dataset, mapping, category_map or "")
+    # the summary counts what was written, and what reading skipped
+    skipped = run.counts["skipped"]
+    run.counts.clear()
+    run.count("skipped", skipped)
+    if split_by or val_videos:
+        dataset = splits.by_video(dataset, run, val_fraction=val_fraction, val_videos=val_videos, seed=seed)
+    return write(dataset, dst, to_format, overwrite=overwrite, run=run, per_split=bool(split_by or val_videos),
+                 dry_run=dry_run, **options)
+
+
+def _check_paths(src: Path, dst: Path, target: Format) -> None:
+    from .files.paths import is_inside
+
     source_tree = src if src.is_dir() else src.parent
-    if to_format and converters.get(to_format).output == "dir" and is_inside(dst, source_tree) and src.is_dir():
+    if target.output == "dir" and src.is_dir() and is_inside(dst, source_tree):
         raise ConvertError(str(dst), f"output lies inside the input folder {src}; choose another place")
     if src.exists() and dst.exists() and src.resolve() == dst.resolve():
         raise ConvertError(str(dst), "output is the input; choose another place")
-    if split_by not in (None, "video"):
-        raise ConvertError("--split-by", f"only 'video' is supported, not {split_by!r}")
-    report = Report(lenient=bool(options.get("lenient")))
-    spec_map = category_map_spec(category_map)
-    dataset = read(src, from_format, report=report, **options)
-    if spec_map is not None:
-        dataset = category_maps.apply(dataset, spec_map, category_map or "")
-    # the summary counts what was written, and what reading skipped
-    skipped = report.counts["skipped"]
-    report.counts.clear()
-    report.add("skipped", skipped)
-    if split_by or val_videos:
-        dataset = splits.by_video(dataset, report, val_fraction=val_fraction, val_videos=val_videos, seed=seed)
-    return write(dataset, dst, to_format, overwrite=overwrite, report=report,
-                 per_split=bool(split_by or val_videos), dry_run=dry_run, **options)
-
-
-def category_map_spec(name: str | None) -> dict | None:
-    return category_maps.load(name) if name else None

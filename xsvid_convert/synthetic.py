@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from .categories import XSVID_CATEGORIES
+from .tools.categories import XSVID_CATEGORIES
 
 
 def xsvid_coco(videos: int = 3, frames: int = 5, tracks: int = 6, width: int = 96, height: int = 64,

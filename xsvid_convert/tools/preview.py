@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import ConvertError
-from .io import folder_name
-from .options import Report
-from .schemas import NO_TRACK, Dataset, Frame
+from ..errors import ConvertError
+from ..formats.sequences import folder_name
+from ..model import NO_TRACK, Dataset, Frame
+from ..run import Run
 
 # Distinct, readable on aerial imagery; category k gets PALETTE[k % len].
 PALETTE = [(230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200), (245, 130, 48), (145, 30, 180),
@@ -51,7 +51,7 @@ def select(dataset: Dataset, video: str | None, frames: slice) -> list[int]:
     return picked
 
 
-def draw(dataset: Dataset, positions: list[int], target: Path, report: Report) -> list[Path]:
+def draw(dataset: Dataset, positions: list[int], target: Path, run: Run) -> list[Path]:
     """One PNG per frame under `target/<video>/`, and `target/contact_sheet.png`."""
     from PIL import ImageDraw
 
@@ -64,8 +64,8 @@ def draw(dataset: Dataset, positions: list[int], target: Path, report: Report) -
         frame = dataset.frames[k]
         image, missing = _open(dataset, frame)
         if missing:
-            report.add("missing_images")
-            report.note("frames whose image is missing are drawn on a grey canvas")
+            run.count("missing_images")
+            run.note("frames whose image is missing are drawn on a grey canvas")
         canvas = ImageDraw.Draw(image)
         line = max(1, round(max(image.size) / 800))
         for i in order[starts[k]:starts[k + 1]].tolist():
@@ -76,17 +76,17 @@ def draw(dataset: Dataset, positions: list[int], target: Path, report: Report) -
                              outline=color, width=line)
             if b.track_id[i] != NO_TRACK:
                 canvas.text((round(x1) + 2, round(y0) - 2), str(int(b.track_id[i])), fill=color)
-            report.add("boxes")
+            run.count("boxes")
         if missing:
             canvas.text((8, 8), f"image missing: {frame.file_name}", fill=(255, 255, 255))
         video = videos.get(frame.video_id) if frame.video_id is not None else None
-        folder = target / (folder_name(video.name, f"video {video.id}", report) if video else "frames")
+        folder = target / (folder_name(video.name, f"video {video.id}", run) if video else "frames")
         folder.mkdir(parents=True, exist_ok=True)
         index = frame.frame_index if frame.frame_index is not None else k
         path = folder / f"{index:07d}.png"
         image.save(path, format="PNG")
         written.append(path)
-        report.add("frames")
+        run.count("frames")
     _contact_sheet(written, dataset, target / "contact_sheet.png", colors)
     return written
 

@@ -12,17 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from . import api
-from .options import Report
-from .schemas import Dataset, unique_pairs
+from .. import api, formats
+from ..model import Dataset, unique_pairs
+from ..run import Run
 from .stats import track_keys
 
 EXAMPLES = 5
 
-# Where a format fixes the category table or numbers tracks per sequence, the corresponding check
-# would only report the format itself.
-FIXED_CATEGORIES = {"visdrone", "mot"}
-PER_SEQUENCE_TRACKS = {"mot", "visdrone"}
 
 
 @dataclass
@@ -66,18 +62,21 @@ class Validation:
 
 def validate(path: Path, fmt: str, **options: Any) -> Validation:
     """Read `path` leniently and check it; a ConvertError means it cannot be read at all."""
-    report = Report(lenient=True)
-    dataset = api.read(path, fmt, report=report, lenient=True, **options)
+    run = Run(lenient=True)
+    dataset = api.read(path, fmt, run=run, **options)
     records = Check("records that break the schema (skipped on reading)")
-    for warning in report.warnings:
+    for warning in run.warnings:
         records.add(warning)
     notes: list[str] = []
     checks = [records, _outside(dataset), _frame_gaps(dataset)]
-    if fmt in PER_SEQUENCE_TRACKS:
+    spec = formats.get(fmt)
+    # where a format numbers tracks per sequence or fixes the category table, the corresponding
+    # check would only report the format itself
+    if spec.per_sequence_tracks:
         notes.append(f"{fmt} numbers tracks per sequence: 'track in two videos' not checked")
     else:
         checks.append(_track_in_two_videos(dataset))
-    if fmt in FIXED_CATEGORIES:
+    if spec.fixed_categories:
         notes.append(f"{fmt} has a fixed category table: 'categories without boxes' not checked")
     else:
         checks.append(_unused_categories(dataset))

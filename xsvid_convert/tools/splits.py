@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 
-from .errors import ConvertError
-from .options import Report
-from .schemas import Dataset
+from ..errors import ConvertError
+from ..run import Run
+from ..model import Dataset
 
 
-def by_video(dataset: Dataset, report: Report, *, val_fraction: float | None = None,
+def by_video(dataset: Dataset, run: Run, *, val_fraction: float | None = None,
              val_videos: list[str] | None = None, seed: int = 0) -> Dataset:
     """Each frame's split becomes `train` or `val`, a video at a time.
 
@@ -40,7 +40,7 @@ def by_video(dataset: Dataset, report: Report, *, val_fraction: float | None = N
         val = set(shuffled[:count])
     split_of = {v.id: "val" if v.name in val else "train" for v in dataset.videos}
     frames = [f.model_copy(update={"split": split_of[f.video_id]}) for f in dataset.frames]
-    report.add("val_videos", len(val))
-    report.add("train_videos", len(names) - len(val))
-    report.note(f"val videos: {', '.join(sorted(val)) or 'none'}")
+    run.count("val_videos", len(val))
+    run.count("train_videos", len(names) - len(val))
+    run.note(f"val videos: {', '.join(sorted(val)) or 'none'}")
     return dataset.model_copy(update={"frames": frames})

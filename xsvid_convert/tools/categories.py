@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConvertError
-from .io import load_yaml
-from .schemas import Category, Dataset
+from ..errors import ConvertError
+from ..files.text import load_yaml
+from ..model import Category, Dataset
 
 # XS-VID's categories as YOLOFT's XS-VID.yaml lists them (classes_map [1..9]).
 XSVID_CATEGORIES = ["CarCrowd", "bicycle", "bicycleCrowd", "car", "ignore", "person", "personCrowd",
@@ -108,7 +108,4 @@ def apply(dataset: Dataset, spec: dict[str, Any], where: str = "category map") -
     boxes = b.take(keep)
     boxes.category_id = np.array([target_of[c] for c in boxes.category_id.tolist()], dtype=np.int64)
     new_categories.sort(key=lambda c: c.id)
-    return Dataset.model_construct(
-        categories=new_categories, videos=dataset.videos, frames=dataset.frames, boxes=boxes,
-        info=dataset.info, licenses=dataset.licenses, image_root=dataset.image_root, extras=dataset.extras,
-    )
+    return dataset.model_copy(update={"categories": new_categories, "boxes": boxes})

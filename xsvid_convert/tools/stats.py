@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .schemas import NO_TRACK, Dataset, unique_pairs
+from ..model import NO_TRACK, Dataset, unique_pairs
 
 # Half-open [low, high) on the box area w·h in px²: `es` < 12², `rs` 12²–20², `gs` 20²–32² are
 # XS-VID's extremely/relatively/generally small objects, then COCO's medium and large.

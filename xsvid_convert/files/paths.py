@@ -1,0 +1,63 @@
+"""Paths that come from data: checked, never rewritten.
+
+File, video and sequence names come from the input, so `../../etc/x`, `/abs`, a NUL byte or a
+newline would otherwise make a writer write outside its output folder, or an error message span
+several lines.  We refuse rather than rewrite: a silently renamed frame would no longer match the
+annotation that names it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..errors import ConvertError, shown
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def safe_relpath(name: str, where: str) -> str:
+    """`name` as a relative POSIX path that cannot leave the folder it is joined to."""
+    if not isinstance(name, str) or not name:
+        raise ConvertError(where, f"empty or non-text path {shown(name)}")
+    if "\x00" in name:
+        raise ConvertError(where, f"path {shown(name)} contains a NUL byte")
+    if not name.isprintable():
+        raise ConvertError(where, f"path {shown(name)} contains a control character")
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or _DRIVE.match(posix):
+        raise ConvertError(where, f"path {shown(name)} is absolute; only relative paths are accepted")
+    parts = [p for p in posix.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise ConvertError(where, f"path {shown(name)} climbs out of its folder with '..'")
+    if not parts:
+        raise ConvertError(where, f"path {shown(name)} names no file")
+    return "/".join(parts)
+
+
+def safe_name(name: str, where: str) -> str:
+    """A single path component (a split, video or sequence name) safe to use as a folder name."""
+    clean = safe_relpath(name, where)
+    if "/" in clean:
+        raise ConvertError(where, f"name {shown(name)} contains a path separator")
+    return clean
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies under it (symlinks resolved)."""
+    path, folder = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return path == folder or folder in path.parents
+
+
+def overlaps(a: Path, b: Path) -> bool:
+    """Whether one of the two paths is, or lies inside, the other."""
+    return is_inside(a, b) or is_inside(b, a)
+
+
+def lexically_inside(path: Path, folder: Path) -> bool:
+    """Whether `path` lies under `folder` once `.` and `..` are folded, symlinks not followed: a
+    dataset whose images are links (as ours with `--images link`) stays readable, while a list
+    line `../../etc/passwd` does not."""
+    inner, outer = os.path.normpath(os.path.abspath(path)), os.path.normpath(os.path.abspath(folder))
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)

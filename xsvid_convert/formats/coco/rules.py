@@ -1,0 +1,65 @@
+"""The rules of one member of the COCO family: which keys it maps to the model, which it must
+write for its consumers, how it names tracks and scores.
+
+COCO, mmtracking's CocoVID, XS-VID's v2 release JSON and TAO are the same document (images,
+annotations, categories, maybe videos) read and written by one reader and one writer under
+different rules.  A member depends on COCO's rules, never the reverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+# Per annotation, which mapped keys the source record had (hint `coco.keys`).
+AREA, ISCROWD, IGNORE, SCORE, VISIBILITY, TRUNCATION, OCCLUSION, VIDEO_ID = (1 << k for k in range(8))
+TRACK_KEY_SHIFT = 8  # bits 8..9: 1 + the index of the track key the record used, 0 for none
+# Per annotation, which numbers were written as integers (hint `coco.ints`): bbox x, y, w, h,
+# then the optional number keys in this order.
+INT_KEYS = ("x", "y", "w", "h", "area", "score", "visibility", "truncation", "occlusion")
+# Per annotation, raw iscrowd / ignore values (hint `coco.flags`): bit 0 iscrowd, bit 1 iscrowd
+# was a JSON boolean, bit 2 ignore, bit 3 ignore was a boolean.
+CROWD, CROWD_BOOL, IGNORED, IGNORED_BOOL = 1, 2, 4, 8
+
+FLOAT_KEYS = (("visibility", VISIBILITY), ("truncation", TRUNCATION), ("occlusion", OCCLUSION))
+
+
+@dataclass(frozen=True)
+class Rules:
+    name: str
+    track_keys: tuple[str, ...] = ("track_id", "instance_id")
+    """Annotation keys that may hold the track id, in order of preference."""
+    write_track_key: str = "instance_id"
+    """The key a track is written under when the source is not of this family member."""
+    score_key: str = "score"
+    float_keys: tuple[tuple[str, int], ...] = ()
+    """Optional per-box numbers this member maps (model column, key bit)."""
+    needs_videos: bool = False
+    """A file needs `videos`, every image a `video_id`."""
+    unique_tracks: bool = False
+    """Track ids must be unique across the file; repeated ones are renumbered."""
+    default_annotation_keys: int = AREA | ISCROWD
+    """Keys written on every annotation when the source is not of this member."""
+    ignore_key_on_ignored: bool = False
+    """Write `ignore: 1` beside `iscrowd: 1` on ignored boxes (XS-VID v2)."""
+    default_score: bool = False
+    """Where a box has no score, write the consider flag (0 ignored, 1 not), as MOT's conf column
+    is (the source not of this member)."""
+    default_visibility: float | None = None
+    """Written where a box has none, when the source is not of this member (mmtracking's MOT
+    dataset reads `visibility` on every annotation)."""
+    default_top: dict[str, Any] = field(default_factory=lambda: {
+        "info": {"description": "written by xsvid-convert"}, "licenses": []})
+    image_defaults: Callable[[Any, dict[str, Any]], None] | None = None
+    """Adds keys this member's consumers need to an image record (source not of this member)."""
+    video_defaults: Callable[[Any, dict[str, Any]], None] | None = None
+    complete_videos: bool = False
+    """Frames without a video join one made per folder; frames without an index get one."""
+    frame_key: str = "frame_id"
+    """The image key the 0-based frame index is written under."""
+
+    def track_bit(self, key_index: int) -> int:
+        return (key_index + 1) << TRACK_KEY_SHIFT
+
+
+COCO = Rules("coco")

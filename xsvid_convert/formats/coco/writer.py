@@ -1,0 +1,86 @@
+"""The canonical model → a COCO-family document, under one member's rules: the head (top-level
+keys, categories, videos, images) as one object, the annotations as text a chunk at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from ...model import NO_TRACK, Dataset, unique_pairs
+from ...run import Run
+from ..sequences import video_structure
+from .annotation_text import AnnotationText
+from .records import category_record, image_record, source_rules, video_record
+from .rules import Rules
+
+CHUNK = 20000
+
+
+def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run) -> None:
+    read_as = source_rules(dataset)
+    same = read_as == rules.name
+    if rules.complete_videos:
+        videos, frame_video, frame_index = video_structure(dataset, run)
+    else:
+        videos, frame_video, frame_index = (dataset.videos, [f.video_id for f in dataset.frames],
+                                            [f.frame_index for f in dataset.frames])
+    head = _head(dataset, rules, same, read_as is not None, videos)
+    images = [image_record(f, v, i, rules, same) for f, v, i in zip(dataset.frames, frame_video, frame_index)]
+    box_video = _box_videos(dataset, frame_video)
+    track, original = (global_track_ids(dataset, box_video, run) if rules.unique_tracks
+                       else (dataset.boxes.track_id, None))
+    text = AnnotationText(dataset, rules, same, read_as is not None, box_video, track, original)
+    n = len(dataset.boxes)
+    with open(target, "wb") as out:
+        out.write(orjson.dumps(head, option=orjson.OPT_SERIALIZE_NUMPY)[:-1])
+        out.write(b',"images":' if head else b'"images":')
+        out.write(orjson.dumps(images, option=orjson.OPT_SERIALIZE_NUMPY) + b',"annotations":[')
+        for start in run.bar(range(0, n, CHUNK), -(-n // CHUNK), "annotations"):
+            out.write((b"," if start else b"") + text.text(start, min(start + CHUNK, n)))
+        out.write(b"]}")
+    run.count("frames", len(images))
+    run.count("boxes", n)
+
+
+def _head(dataset: Dataset, rules: Rules, same: bool, family: bool, videos: list) -> dict[str, Any]:
+    """Top-level keys in the source's order (a COCO-family source), or this member's defaults
+    first; `images` and `annotations` are spliced in after."""
+    order = dataset.hints.get("coco", {}).get("top", []) if family else []
+    parts: dict[str, Any] = {} if family else dict(rules.default_top)
+    parts.update(dataset.extras)
+    parts["categories"] = [category_record(c, same) for c in dataset.categories]
+    if videos or "videos" in order or rules.needs_videos:
+        parts["videos"] = [video_record(v, rules, same) for v in videos]
+    head = {k: parts.pop(k) for k in order if k in parts}
+    head.update(parts)
+    return head
+
+
+def _box_videos(dataset: Dataset, frame_video: list) -> np.ndarray:
+    if not len(dataset.boxes):
+        return np.zeros(0, np.int64)
+    video_of_frame = np.array([-1 if v is None else v for v in frame_video], dtype=np.int64)
+    return video_of_frame[dataset.frame_positions()]
+
+
+def global_track_ids(dataset: Dataset, box_video: np.ndarray, run: Run) -> tuple[np.ndarray, np.ndarray | None]:
+    """Track ids unique across the file (mmtracking and TAO index tracks by id alone): kept when
+    they already are; otherwise every (video, track) gets a new id from 1 in order of first
+    appearance, and the originals are returned to be written as `mot_instance_id`, as
+    mmtracking's MOT converter does."""
+    track = dataset.boxes.track_id
+    has = track != NO_TRACK
+    pairs = unique_pairs(track[has], box_video[has])
+    if len(np.unique(pairs[0])) == pairs.shape[1]:
+        return track, None
+    order, _ = dataset.boxes_by_frame()
+    lookup: dict[tuple[int, int], int] = {}
+    new = np.full(len(track), NO_TRACK, dtype=np.int64)
+    for i in order[has[order]].tolist():
+        new[i] = lookup.setdefault((int(box_video[i]), int(track[i])), len(lookup) + 1)
+    run.count("renumbered_tracks", len(lookup))
+    run.note("track ids repeat across videos: written as new instance ids, the originals kept as mot_instance_id")
+    return new, track

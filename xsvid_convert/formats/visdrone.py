@@ -1,0 +1,178 @@
+"""VisDrone2019-VID: `sequences/<seq>/0000001.jpg` and `annotations/<seq>.txt`.
+
+Rows: `frame, target_id, left, top, w, h, score, category, truncation, occlusion`, frames 1-based.
+Category 0 is an ignored region and 11 "others"; in ground truth a score of 0 means "ignore this
+box" too, so both become the canonical ignore flag.  Truncation and occlusion are kept; where a
+source has none they are written as -1, as VisDrone's result files do.  Image sizes come from the
+frames' headers.  Rows keep the file's order and spelling, so a file read and written back is
+identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConvertError
+from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
+from ..files.paths import safe_name
+from ..files.rows import Rows, format_rows, parse_rows
+from ..files.text import read_text, write_text
+from ..model import BoxTable, Dataset
+from ..run import Run
+from .base import Format, Images, ImageSize
+from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
+                        sequence_track_ids)
+
+CATEGORIES = {
+    0: "ignored regions", 1: "pedestrian", 2: "people", 3: "bicycle", 4: "car", 5: "van",
+    6: "truck", 7: "tricycle", 8: "awning-tricycle", 9: "bus", 10: "motor", 11: "others",
+}
+IGNORED_REGION = 0
+
+
+@dataclass
+class VisDroneOptions(ImageSize, Images):
+    pass
+
+
+def detect(path: Path) -> int:
+    annotations = path / "annotations"
+    if not (path.is_dir() and annotations.is_dir()):
+        return 0
+    return 40 if (path / "sequences").is_dir() or any(annotations.glob("*.txt")) else 0
+
+
+def read(path: Path, options: VisDroneOptions, run: Run) -> Dataset:
+    annotations, sequences = path / "annotations", path / "sequences"
+    if not annotations.is_dir():
+        raise ConvertError(str(path), "not a VisDrone-VID folder: no annotations/ inside")
+    names = sorted({p.stem for p in annotations.glob("*.txt")} |
+                   ({p.name for p in sequences.iterdir() if p.is_dir()} if sequences.is_dir() else set()))
+    videos, frames, tables, line_of = [], [], [], []
+    for name in run.bar(names, len(names), "sequences"):
+        ann = annotations / f"{name}.txt"
+        safe_name(name, str(ann))
+        text = read_text(ann) if ann.is_file() else None
+        rows = _checked(ann, parse_rows(ann, text.lines if text else [], 10, 10, "VisDrone-VID", run), run)
+        seq_frames = _frames(sequences / name, name, rows, ann, len(frames), len(videos) + 1, options)
+        tables.append(_boxes(rows, len(frames)))
+        frames += seq_frames
+        line_of += [f"{ann}:{n}" for n in rows.numbers.tolist()]
+        hints = {"pointed": rows.pointed, "style": text.style if text else None}
+        videos.append({"id": len(videos) + 1, "name": name, "hints": {"visdrone": hints}})
+    boxes = BoxTable.concat(tables)
+    boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
+    categories = [{"id": k, "name": v} for k, v in CATEGORIES.items()]
+
+    def locate(kind: str, index: int) -> str:
+        return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
+
+    return Dataset.build(categories, videos, frames, boxes, locate, run, image_root=str(sequences))
+
+
+def _checked(ann: Path, rows: Rows, run: Run) -> Rows:
+    v = rows.values
+    at = lambda i: rows.where(ann, i)  # noqa: E731
+    keep = np.ones(len(v), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for column, what in ((0, "frame"), (1, "target id"), (7, "category")):
+            keep &= run.reject(keep & ((v[:, column] != np.floor(v[:, column])) | (np.abs(v[:, column]) > 2**62)),
+                               at, lambda i, what=what: f"{what} must be a whole number")
+    keep &= run.reject(keep & (v[:, 0] < 1), at, lambda i: "frame numbers start at 1")
+    keep &= run.reject(keep & ~np.isin(v[:, 7], list(CATEGORIES)), at,
+                       lambda i: f"category {int(v[i, 7])} is not in VisDrone's table 0..11")
+    return rows if keep.all() else Rows(v[keep], rows.numbers[keep], rows.pointed, rows.width)
+
+
+def _frames(folder: Path, name: str, rows: Rows, ann: Path, first: int, video_id: int, options: Any) -> list[dict]:
+    images = image_numbers(folder, IMAGE_SUFFIXES)
+    last = int(rows.values[:, 0].max()) if len(rows.values) else 0
+    limit = frame_limit(len(rows.values), len(images))
+    if last > limit:
+        check_frame_count(last, limit, rows.where(ann, int(np.argmax(rows.values[:, 0]))), "frame")
+    frames = []
+    for number in range(1, max(last, max(images, default=0)) + 1):
+        image = images.get(number)
+        size = (image_size(image) if image else None) or options.image_size
+        frames.append({
+            "id": first + number, "file_name": f"{name}/{image.name if image else f'{number:07d}.jpg'}",
+            "width": size[0] if size else None, "height": size[1] if size else None,
+            "video_id": video_id, "frame_index": number - 1,
+        })
+    return frames
+
+
+def _boxes(rows: Rows, first: int) -> BoxTable:
+    v = rows.values
+    score, category = v[:, 6], v[:, 7].astype(np.int64)
+    return BoxTable(
+        id=np.zeros(len(v), np.int64), frame_id=first + v[:, 0].astype(np.int64), category_id=category,
+        x=v[:, 2], y=v[:, 3], w=v[:, 4], h=v[:, 5], track_id=v[:, 1].astype(np.int64), score=score,
+        ignore=(score == 0) | (category == IGNORED_REGION),
+        # -1 (result files) means "not given"
+        truncation=np.where(v[:, 8] == -1, np.nan, v[:, 8]), occlusion=np.where(v[:, 9] == -1, np.nan, v[:, 9]),
+    )
+
+
+def write(dataset: Dataset, target: Path, options: VisDroneOptions, run: Run) -> None:
+    _check_categories(dataset)
+    if {c.id: c.name for c in dataset.categories}.items() - CATEGORIES.items():
+        run.note("categories are not VisDrone's: their ids are written as they are, their names are lost")
+    layout = per_video(dataset, run)
+    b = dataset.boxes
+    (target / "annotations").mkdir()
+    (target / "sequences").mkdir()
+    named = [(folder_name(v.name, f"video {v.id}: name", run), v) for v in layout.videos]
+    check_unique_names([(n, f"video {v.name!r}") for n, v in named], "output folder")
+    for name, video in run.bar(named, len(named), "sequences"):
+        rows = layout.rows(video.id)
+        score, ignore, category = b.score[rows], b.ignore[rows], b.category_id[rows]
+        # an ignored box keeps its category; score 0 is how VisDrone marks it (category 0 says it already)
+        written_score = np.where(ignore & (category != IGNORED_REGION), 0.0,
+                                 np.where(np.isnan(score), np.where(ignore, 0.0, 1.0), score))
+        columns = [layout.box_frame_index[rows] + 1, sequence_track_ids(dataset, rows), b.x[rows], b.y[rows],
+                   b.w[rows], b.h[rows], written_score, category, np.nan_to_num(b.truncation[rows], nan=-1.0),
+                   np.nan_to_num(b.occlusion[rows], nan=-1.0)]
+        hints = video.hints.get("visdrone", {})
+        write_text(target / "annotations" / f"{name}.txt", format_rows(columns, hints.get("pointed")), hints.get("style"))
+        folder = target / "sequences" / name
+        folder.mkdir()
+        for k in layout.frames_of[video.id]:
+            frame = dataset.frames[k]
+            if options.images != "none":  # skip building paths nobody uses
+                suffix = PurePosixPath(frame.file_name).suffix or ".jpg"
+                image = folder / f"{layout.frame_index[k] + 1:07d}{suffix}"
+                bring_image(dataset.image_path(frame), image, options.images, run)
+        run.count("frames", len(layout.frames_of[video.id]))
+    run.count("boxes", len(b))
+
+
+def _check_categories(dataset: Dataset) -> None:
+    """What the reader would refuse is not written: categories outside VisDrone's table 0..11."""
+    outside = sorted(set(np.unique(dataset.boxes.category_id).tolist()) - set(CATEGORIES))
+    if outside:
+        names = {c.id: c.name for c in dataset.categories}
+        raise ConvertError(f"category {outside[0]} ({names.get(outside[0], '?')})",
+                           "VisDrone's category table is 0..11; map the categories first, e.g. "
+                           "--category-map with a YAML map onto VisDrone's names")
+
+
+def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:
+    return {f"annotations/{p.name}": p for p in sorted((path / "annotations").glob("*.txt"))}
+
+
+FORMAT = Format(
+    "visdrone", "VisDrone2019-VID sequences + annotations", read, write, detect, options=VisDroneOptions,
+    carries=frozenset({"category_ids", "videos", "track_id", "score", "ignore", "truncation", "occlusion",
+                       "exact_boxes"}),
+    lossy_note="category names are VisDrone's table", fixed_categories=True, per_sequence_tracks=True,
+    annotation_files=annotation_files,
+    shortcuts=(("coco", "xsvid-convert visdrone-to-coco VisDrone2019-VID-val/ val.json"),
+               ("cocovid", "xsvid-convert visdrone-to-cocovid VisDrone2019-VID-val/ val_cocovid.json"),
+               ("yolo", "xsvid-convert visdrone-to-yolo VisDrone2019-VID-val/ yoloft/ --ignored class")),
+    shortcut_defaults={"yolo": {"layout": "yoloft"}},
+)

@@ -1,0 +1,71 @@
+"""YOLO txt labels: the Ultralytics layout (`data.yaml`), YOLOFT's video layout, and reading
+Darknet's `obj.data`.
+
+One `.txt` per image, one row per box: `class cx cy w h`, normalized to [0, 1], six decimals
+fixed-point.  The class is the position of the category in the dataset's category list, never
+`category_id - 1`; the yaml keeps `names` and `classes_map` (the category id of each class) so
+that reading back restores the original ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+from ...files.images import bring_image
+from ...model import Dataset
+from ...run import Run
+from ..base import Format, Images, ImageSize, Workers, option
+from . import ultralytics, yoloft
+from .labels import classes, frame_texts, normalized_rows
+from .read import read
+from .workers import run_in_workers
+
+LAYOUTS = {"ultralytics": ultralytics.plan, "yoloft": yoloft.plan}
+
+
+@dataclass
+class YoloOptions(ImageSize, Images, Workers):
+    layout: str = option("ultralytics", "YOLO output layout.", when="write", choices=tuple(LAYOUTS))
+    ignored: str = option("drop", "YOLO has no ignore flag: drop ignored boxes, or label them with the "
+                          "ignore class (the categories' own, else a new `ignored` one).",
+                          when="write", choices=("drop", "class"))
+    split: str | None = option(None, "Split of frames that have none (default: a COCO file's stem "
+                               "without instances_, else train).", when="write", metavar="NAME")
+
+
+def write(dataset: Dataset, target: Path, options: YoloOptions, run: Run) -> None:
+    class_list, class_of, ignored_class = classes(dataset, options.ignored)
+    rows, values = normalized_rows(dataset, class_of, ignored_class, run)
+    labels, images = LAYOUTS[options.layout](dataset, target, options, run, class_list)
+    run.count("frames", len(dataset.frames))
+
+    def work(lo: int, hi: int, counts: Run) -> None:
+        texts = frame_texts(dataset, rows, values, lo, hi)
+        for k in range(lo, hi):
+            with open(labels[k], "w", encoding="utf-8") as fh:
+                fh.write(next(texts))
+            if options.images != "none":  # skip building paths nobody uses
+                bring_image(dataset.image_path(dataset.frames[k]), Path(images[k]), options.images, counts)
+
+    run_in_workers(work, len(labels), options.workers, run, "labels")
+
+
+def detect(path: Path) -> int:
+    if path.is_file():
+        return 40 if path.suffix in (".yaml", ".yml") or path.name == "obj.data" else 0
+    if not path.is_dir():
+        return 0
+    if (path / "obj.data").is_file() or (path / "data.yaml").is_file():
+        return 40
+    return 20 if any(path.glob("*.yaml")) or (path / "labels").is_dir() else 0
+
+
+FORMAT = Format(
+    "yolo", "YOLO txt: Ultralytics data.yaml or YOLOFT layout; reads Darknet obj.data", read, write, detect,
+    options=YoloOptions, carries=frozenset({"category_ids", "category_names", "videos", "empty_frames"}),
+    lossy_note="boxes clipped to the image and rounded to 6 decimals of its size; ignored boxes dropped or made a class",
+    splits=True,
+    shortcuts=(("coco", "xsvid-convert yolo-to-coco yolo/data.yaml train.json"),),
+)

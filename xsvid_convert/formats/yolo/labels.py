@@ -1,0 +1,154 @@
+"""YOLO label files: `class cx cy w h` per box, normalized to [0, 1].
+
+The class is the position of the category in the dataset's category list, never
+`category_id - 1`.  Ultralytics rejects a whole label file with a value outside [0, 1] or a class
+≥ nc, so boxes are clipped to the image and boxes left with no area are dropped; both counted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from ...errors import ConvertError, shown
+from ...files.text import read_lines
+from ...model import Category, Dataset
+from ...run import Run
+
+IGNORED_CLASS_NAMES = ("ignored regions", "ignored-regions", "ignored_regions", "ignored", "ignore")
+# Fixed-point: Ultralytics reads any float, but `%g` would write 5e-05 for a 0.05 px box.
+LABEL_LINE = "%d %.6f %.6f %.6f %.6f\n"
+
+
+def classes(dataset: Dataset, ignored: str) -> tuple[list[Category], dict[int, int], int | None]:
+    """The class list (category order), category id → class, and the class of ignored boxes
+    (`ignored="class"`: the categories' own ignore class, else a new `ignored` one)."""
+    out = list(dataset.categories)
+    ignored_class = None
+    if ignored == "class":
+        ignored_class = next((k for k, c in enumerate(out) if c.name.lower() in IGNORED_CLASS_NAMES), None)
+        if ignored_class is None:
+            out.append(Category(id=max((c.id for c in out), default=0) + 1, name="ignored"))
+            ignored_class = len(out) - 1
+    return out, {c.id: k for k, c in enumerate(out)}, ignored_class
+
+
+def normalized_rows(dataset: Dataset, class_of: dict[int, int], ignored_class: int | None,
+                    run: Run) -> tuple[np.ndarray, np.ndarray]:
+    """Clip every box to its image and normalize it: (box rows kept, their class cx cy w h)."""
+    b = dataset.boxes
+    positions = dataset.frame_positions()
+    widths, heights = dataset.frame_sizes()
+    W, H = widths[positions], heights[positions]
+    unknown = np.flatnonzero(np.isnan(W) | np.isnan(H))
+    if len(unknown):
+        frame = dataset.frames[int(positions[unknown[0]])]
+        raise ConvertError(str(dataset.image_path(frame) or frame.file_name),
+                           "image size unknown (no size in the annotations and no image to read it from); "
+                           "YOLO needs it to normalize boxes: give --image-size WxH or --images-root")
+    with np.errstate(over="ignore", invalid="ignore"):
+        x1, y1 = np.clip(b.x, 0, W), np.clip(b.y, 0, H)
+        x2, y2 = np.clip(b.x + b.w, 0, W), np.clip(b.y + b.h, 0, H)
+        changed = (x1 != b.x) | (y1 != b.y) | (x2 != b.x + b.w) | (y2 != b.y + b.h)
+    nonempty = (x2 > x1) & (y2 > y1)
+    keep = nonempty.copy()
+    if ignored_class is None:
+        keep &= ~b.ignore
+        run.count("ignored_dropped", int((b.ignore & nonempty).sum()))
+    run.count("dropped", int((~nonempty).sum()))
+    run.count("clipped", int((changed & keep).sum()))
+    lookup = np.array([class_of[c] for c in b.category_id.tolist()], dtype=np.int64)
+    if ignored_class is not None:
+        lookup[b.ignore] = ignored_class
+    rows = np.flatnonzero(keep)
+    x1, y1, x2, y2, W, H = x1[rows], y1[rows], x2[rows], y2[rows], W[rows], H[rows]
+    values = np.column_stack([lookup[rows].astype(np.float64), (x1 + x2) / 2 / W, (y1 + y2) / 2 / H,
+                              (x2 - x1) / W, (y2 - y1) / H])
+    run.count("boxes", len(rows))
+    return rows, values
+
+
+def frame_texts(dataset: Dataset, rows: np.ndarray, values: np.ndarray, first: int = 0,
+                last: int | None = None) -> Iterator[str]:
+    """The label file text of each frame first..last-1, boxes in the dataset's order within a
+    frame.  One `%` formatting per frame, not per box; numbers turned into Python floats a block
+    of frames at a time, so millions of boxes never sit in memory as float objects."""
+    positions = dataset.frame_positions()[rows] if len(rows) else np.zeros(0, np.int64)
+    order = np.argsort(positions, kind="stable")
+    starts = np.searchsorted(positions[order], np.arange(len(dataset.frames) + 1))
+    last = len(dataset.frames) if last is None else last
+    step = 4096  # frames per block
+    for block in range(first, last, step):
+        lo, hi = int(starts[block]), int(starts[min(block + step, last)])
+        flat = values[order[lo:hi]].ravel().tolist()
+        for k in range(block, min(block + step, last)):
+            a, b = int(starts[k]) - lo, int(starts[k + 1]) - lo
+            yield (LABEL_LINE * (b - a)) % tuple(flat[5 * a:5 * b]) if b > a else ""
+
+
+def parse_label(label: Path, nc: int, run: Run) -> tuple[np.ndarray, list[int]]:
+    """(class, cx, cy, w, h) rows of one label file and their line numbers.  Each rule runs on
+    the whole file; a polygon row (Ultralytics segments) becomes its bounding box."""
+    lines = read_lines(label)
+    numbers = [n for n, line in enumerate(lines, 1) if line and not line.isspace()]
+    parts = [lines[n - 1].split() for n in numbers]
+    widths = np.fromiter(map(len, parts), np.int64, len(parts))
+    at = lambda i: f"{label}:{numbers[i]}"  # noqa: E731
+    polygon = (widths > 5) & (widths % 2 == 1)
+    keep = run.reject((widths != 5) & ~polygon, at,
+                      lambda i: f"expected `class cx cy w h` (or a polygon), found {widths[i]} values")
+    values = _numbers(parts, keep, polygon)
+    keep &= run.reject(keep & np.isnan(values).any(axis=1), at, lambda i: _not_a_number(parts[i]))
+    cls = values[:, 0]
+    with np.errstate(invalid="ignore"):
+        keep &= run.reject(keep & ~np.isfinite(values).all(axis=1), at, lambda i: "coordinates must be finite numbers")
+        keep &= run.reject(keep & (cls != np.floor(cls)), at, lambda i: f"class must be an integer, found {shown(parts[i][0])}")
+        keep &= run.reject(keep & ((cls < 0) | (cls >= nc)), at, lambda i: f"class {int(cls[i])} is not among the {nc} names")
+        keep &= run.reject(keep & ((values[:, 3] < 0) | (values[:, 4] < 0)), at,
+                           lambda i: "width and height must not be negative")
+    kept = np.flatnonzero(keep)
+    return values[kept], [numbers[i] for i in kept.tolist()]
+
+
+def _numbers(parts: list[list[str]], keep: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """class cx cy w h of every row (NaN where a token is not a number): the plain rows in one
+    numpy conversion, polygons and rows with a bad token one by one."""
+    values = np.full((len(parts), 5), np.nan)
+    plain = np.flatnonzero(keep & ~polygon)
+    try:
+        values[plain] = np.array([parts[i] for i in plain.tolist()], dtype=np.float64).reshape(len(plain), 5)
+        slow = np.flatnonzero(keep & polygon)
+    except ValueError:
+        slow = np.flatnonzero(keep)
+    for i in slow.tolist():
+        values[i] = _row(parts[i])
+    return values
+
+
+def _row(tokens: list[str]) -> list[float]:
+    """class, cx, cy, w, h of a `cx cy w h` row or of a polygon's points (as Ultralytics does)."""
+    try:
+        numbers = [float(t) for t in tokens]
+    except ValueError:
+        return [float("nan")] * 5
+    if len(numbers) == 5:
+        return numbers
+    xs, ys = numbers[1::2], numbers[2::2]
+    return [numbers[0], (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, max(xs) - min(xs), max(ys) - min(ys)]
+
+
+def _not_a_number(tokens: list[str]) -> str:
+    bad = next((t for t in tokens if not _is_number(t)), tokens[0])
+    if bad is tokens[0]:
+        return f"class must be an integer, found {shown(bad)}"
+    return f"coordinates must be numbers, found {shown(bad)}"
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,220 @@
+"""The canonical model every format is read into and written from.
+
+Categories, videos and frames are Pydantic models, validated as whole lists at once; boxes are a
+`BoxTable` of columns.  The consistency rules live in `checks.py`; the lookups writers share
+(a frame's size and video, boxes grouped by frame) are computed here, once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from ..errors import ConvertError
+from ..run import Run
+from .boxes import BoxTable
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    extras: dict[str, Any] = Field(default_factory=dict)
+    """Keys of the source record the model does not name, written back by formats that can."""
+    hints: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    """What a format keeps to write its own files back exactly; never written, never read by
+    another format."""
+
+
+class Category(_Model):
+    id: int
+    name: str
+    supercategory: str | None = None
+
+
+class Video(_Model):
+    id: int
+    name: str
+    width: int | None = None
+    height: int | None = None
+    fps: int | float | None = None
+
+
+class Frame(_Model):
+    id: int
+    file_name: str
+    """Path of the image relative to the dataset's image root, `/`-separated."""
+    width: int | None = None
+    height: int | None = None
+    video_id: int | None = None
+    frame_index: int | None = None
+    """0-based position in the video (MOT and VisDrone number frames from 1; we do not)."""
+    split: str | None = None
+    source: str | None = None
+    """Where the image is on disk, when it is not `image_root / file_name`; never written out."""
+
+
+_LISTS = {"categories": TypeAdapter(list[Category]), "videos": TypeAdapter(list[Video]),
+          "frames": TypeAdapter(list[Frame])}
+_ITEMS = {"categories": Category, "videos": Video, "frames": Frame}
+
+Locator = Callable[[str, int], str]
+"""Maps ("boxes"|"frames"|"categories"|"videos", row) to a place in the source, e.g. `gt.txt:12`."""
+
+
+def default_locator(kind: str, index: int) -> str:
+    return f"{kind}[{index}]"
+
+
+class Dataset(BaseModel):
+    """One dataset in canonical form; every reader returns one, every writer takes one."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+    categories: list[Category]
+    videos: list[Video] = Field(default_factory=list)
+    frames: list[Frame]
+    boxes: BoxTable
+    image_root: str | None = None
+    """Folder the frames' `file_name`s are relative to."""
+    name: str | None = None
+    """The source's own name for its split (a COCO file's stem): the split of frames without one."""
+    extras: dict[str, Any] = Field(default_factory=dict)
+    """Top-level keys of the source the model does not name (COCO `info`, `licenses`, ...)."""
+    hints: dict[str, Any] = Field(default_factory=dict)
+    """Per format, what it keeps to write its own files back exactly (see `_Model.hints`)."""
+
+    @classmethod
+    def build(cls, categories: list[dict[str, Any]], videos: list[dict[str, Any]], frames: list[dict[str, Any]],
+              boxes: BoxTable, locate: Locator = default_locator, run: Run | None = None, **rest: Any) -> "Dataset":
+        """Validate plain dicts as whole lists (one pass in pydantic-core), then check consistency.
+
+        With a lenient `run`, an item that does not validate is skipped with a warning (the slow
+        item-by-item pass runs only when the whole-list pass failed)."""
+        from .checks import check
+
+        run = run or Run()
+        parsed: dict[str, list] = {}
+        kept: dict[str, list[int] | None] = {}
+        for kind, items in (("categories", categories), ("videos", videos), ("frames", frames)):
+            parsed[kind], kept[kind] = _validate_list(kind, items, locate, run)
+        dataset = cls.model_construct(categories=parsed["categories"], videos=parsed["videos"],
+                                      frames=parsed["frames"], boxes=boxes, **_fields(rest))
+
+        def located(kind: str, index: int) -> str:
+            positions = kept.get(kind)
+            return locate(kind, positions[index] if positions is not None else index)
+
+        check(dataset, located, run)
+        return dataset
+
+    # ---------------------------------------------------------------- lookups writers share
+
+    def image_path(self, frame: Frame) -> Path | None:
+        """Where `frame`'s image is on disk (it may not exist), or None if nothing says."""
+        if frame.source:
+            return Path(frame.source)
+        if self.image_root:
+            return Path(self.image_root) / frame.file_name
+        return None
+
+    def category_index(self) -> dict[int, int]:
+        """Category id → position in the category list (what YOLO calls the class)."""
+        return {c.id: i for i, c in enumerate(self.categories)}
+
+    def frame_ids(self) -> np.ndarray:
+        return np.fromiter((f.id for f in self.frames), np.int64, len(self.frames))
+
+    def frame_sizes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Width and height of every frame, NaN where unknown."""
+        width = np.array([np.nan if f.width is None else f.width for f in self.frames], dtype=np.float64)
+        height = np.array([np.nan if f.height is None else f.height for f in self.frames], dtype=np.float64)
+        return width, height
+
+    def frame_video_ids(self) -> np.ndarray:
+        """Video id of every frame, -1 where it belongs to none."""
+        return np.array([-1 if f.video_id is None else f.video_id for f in self.frames], dtype=np.int64)
+
+    def frame_positions_of(self, frame_ids: np.ndarray) -> np.ndarray:
+        """Position in `frames` of each of `frame_ids` (which must all exist)."""
+        ids = self.frame_ids()
+        order = np.argsort(ids, kind="stable")
+        return order[np.searchsorted(ids, frame_ids, sorter=order)]
+
+    def frame_positions(self) -> np.ndarray:
+        """For each box, the position of its frame in `frames`."""
+        return self.frame_positions_of(self.boxes.frame_id)
+
+    def box_video_ids(self) -> np.ndarray:
+        """Video id of every box's frame, -1 where it belongs to none."""
+        if not len(self.boxes):
+            return np.zeros(0, np.int64)
+        return self.frame_video_ids()[self.frame_positions()]
+
+    def boxes_by_frame(self) -> tuple[np.ndarray, np.ndarray]:
+        """(order, starts): box rows sorted stably by frame position, and where each frame begins.
+        Boxes of frame k are `order[starts[k]:starts[k + 1]]`."""
+        positions = self.frame_positions()
+        order = np.argsort(positions, kind="stable")
+        starts = np.searchsorted(positions[order], np.arange(len(self.frames) + 1))
+        return order, starts
+
+    def video_by_id(self) -> dict[int, Any]:
+        return {v.id: v for v in self.videos}
+
+    def splits(self) -> list[str | None]:
+        """The frames' split names, in order of first appearance."""
+        return list(dict.fromkeys(f.split for f in self.frames))
+
+    def subset(self, split: str | None) -> "Dataset":
+        """The frames of one split, their boxes and their videos (already checked: no validation)."""
+        frames = [f for f in self.frames if f.split == split]
+        ids = np.fromiter((f.id for f in frames), np.int64, len(frames))
+        video_ids = {f.video_id for f in frames}
+        return self.model_copy(update={
+            "frames": frames, "boxes": self.boxes.take(np.isin(self.boxes.frame_id, ids)),
+            "videos": [v for v in self.videos if v.id in video_ids],
+        })
+
+
+def _fields(rest: dict[str, Any]) -> dict[str, Any]:
+    known = {"image_root", "name", "extras", "hints"}
+    unknown = sorted(set(rest) - known)
+    if unknown:
+        raise TypeError(f"unknown Dataset fields: {unknown}")
+    return {"image_root": rest.get("image_root"), "name": rest.get("name"), "extras": rest.get("extras") or {},
+            "hints": rest.get("hints") or {}}
+
+
+def _validate_list(kind: str, items: list[dict[str, Any]], locate: Locator, run: Run) -> tuple[list, list[int] | None]:
+    """(models, positions of the items kept, or None when all were)."""
+    try:
+        return _LISTS[kind].validate_python(items), None
+    except ValidationError as exc:
+        if not run.lenient:
+            raise ConvertError(*_validation_message(exc, lambda i: locate(kind, i), kind)) from None
+    models, kept = [], []
+    for i, item in enumerate(items):
+        try:
+            models.append(_ITEMS[kind].model_validate(item))
+            kept.append(i)
+        except ValidationError as exc:
+            run.problem(*_validation_message(exc, lambda _: locate(kind, i), None))
+    return models, kept
+
+
+def _validation_message(exc: ValidationError, locate: Callable[[int], str], kind: str | None) -> tuple[str, str]:
+    """(where, what) of a pydantic error on a whole list (`kind` given: loc starts with the index)
+    or on one item."""
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    if kind is not None:
+        if not loc or not isinstance(loc[0], int):
+            return kind, err["msg"]
+        where = locate(int(loc.pop(0)))
+    else:
+        where = locate(0)
+    field = ".".join(str(p) for p in loc)
+    return where, f"{field}: {err['msg']}" if field else err["msg"]

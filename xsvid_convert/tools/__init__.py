@@ -1,0 +1,2 @@
+"""What users do with a dataset besides converting it: stats, validate, preview, roundtrip,
+video-level splits and category maps."""

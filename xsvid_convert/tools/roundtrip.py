@@ -1,0 +1,233 @@
+"""Round-trip validation: A → A must be identical (its annotation files too, byte for byte or, for
+JSON, equal with the same types); A → B → A may lose only what the loss matrix says B cannot carry.
+Every difference outside that is reported."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .. import api, formats
+from ..model import Dataset
+from ..run import Run
+
+SHOWN = 50
+
+
+@dataclass
+class Result:
+    source: str
+    via: str
+    lost: list[str]
+    differences: list[str] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def text(self) -> str:
+        verdict = "identical" if self.ok and not self.lost else "OK within the loss matrix" if self.ok else "DIFFERS"
+        lines = [f"{self.source} -> {self.via} -> {self.source}: {verdict}"]
+        if self.files_checked:
+            lines.append(f"  annotation files compared: {self.files_checked}")
+        lines += [f"  lost by design: {item}" for item in self.lost]
+        lines += [f"  difference: {item}" for item in self.differences[:SHOWN]]
+        if len(self.differences) > SHOWN:
+            lines.append(f"  ... {len(self.differences) - SHOWN} more differences")
+        return "\n".join(lines)
+
+
+def check(src: Path, source: str, via: str, scratch: Path, **options: Any) -> Result:
+    original = api.read(src, source, **options)
+    spec_a, spec_b = formats.get(source), formats.get(via)
+    sizes = Run()
+    sizes.known_sizes = {f.file_name: (f.width, f.height) for f in original.frames if f.width and f.height}
+    middle = scratch / ("middle.json" if spec_b.output == "file" else "middle")
+    api.write(original, middle, via, **options)
+    result = Result(source, via, formats.loss(source, via))
+    if source == via:
+        if spec_a.annotation_files is not None:
+            opts = api.options_for(spec_a, options, "read")
+            result.files_checked = compare_files(spec_a.annotation_files(src, opts),
+                                                 spec_a.annotation_files(middle, opts), result.differences)
+        back = api.read(middle, via, run=sizes, **options)
+        result.differences += compare(original, back, spec_a.carries, exact=True)
+        return result
+    mid = api.read(middle, via, run=sizes, **options)
+    _point_at_images(original, mid)
+    end = scratch / ("end.json" if spec_a.output == "file" else "end")
+    api.write(mid, end, source, **options)
+    back = api.read(end, source, run=sizes, **options)
+    result.differences += compare(original, back, spec_a.carries & spec_b.carries, exact="exact_boxes" in spec_b.carries)
+    return result
+
+
+def _point_at_images(original: Dataset, copy: Dataset) -> None:
+    """Let the copy find the original's images, as a user would with --images-root."""
+    where = {f.file_name: original.image_path(f) for f in original.frames}
+    for frame in copy.frames:
+        if frame.source is None and where.get(frame.file_name) is not None:
+            frame.source = str(where[frame.file_name])
+
+
+def compare_files(a: dict[str, Path], b: dict[str, Path], differences: list[str]) -> int:
+    """Each annotation file of the source against the one written at its key: bytes equal, or for
+    JSON the same document with the same types (1 is not 1.0, true is not 1)."""
+    for key, path in a.items():
+        other = b.get(key)
+        if other is None:
+            differences.append(f"{key or path.name}: not written back")
+        elif path.suffix == ".json":
+            first, second = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf")), orjson.loads(other.read_bytes())
+            where = typed_difference(first, second, "$")
+            if where:
+                differences.append(f"{key or path.name}: JSON differs at {where}")
+        elif path.read_bytes() != other.read_bytes():
+            differences.append(f"{key}: written back differently")
+    for key in b.keys() - a.keys():
+        differences.append(f"{key}: written but not in the source")
+    return len(a)
+
+
+def typed_difference(a: Any, b: Any, where: str) -> str | None:
+    """The first JSON path where `a` and `b` differ in value or type, or None."""
+    if type(a) is not type(b):
+        return f"{where} ({type(a).__name__} {_short(a)} became {type(b).__name__} {_short(b)})"
+    if isinstance(a, dict):
+        if a.keys() != b.keys():
+            return f"{where} (keys {sorted(a.keys() ^ b.keys())[:5]} added or lost)"
+        for key in a:
+            found = typed_difference(a[key], b[key], f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{where} ({len(a)} items became {len(b)})"
+        for k, (x, y) in enumerate(zip(a, b)):
+            found = typed_difference(x, y, f"{where}[{k}]")
+            if found:
+                return found
+        return None
+    return None if a == b else f"{where} ({_short(a)} became {_short(b)})"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+def _frame_key(ds: Dataset, by_video: bool) -> list[tuple]:
+    videos = {v.id: v.name for v in ds.videos}
+    if by_video and ds.videos and all(f.video_id is not None and f.frame_index is not None for f in ds.frames):
+        return [(videos[f.video_id], f.frame_index) for f in ds.frames]
+    return [(f.file_name,) for f in ds.frames]
+
+
+def compare(a: Dataset, b: Dataset, carried: frozenset[str], exact: bool) -> list[str]:
+    """What differs between `a` and `b` among the fields both formats carry."""
+    out = _compare_categories(a, b, carried)
+    keys_a, keys_b = _frame_key(a, "videos" in carried), _frame_key(b, "videos" in carried)
+    index_b = {k: i for i, k in enumerate(keys_b)}
+    missing = [k for k in keys_a if k not in index_b]
+    if missing and "empty_frames" in carried:
+        out.append(f"{len(missing)} frames not written back, first {missing[0]}")
+    rows_a = _rows_by_frame(a, exact, "ignore" in carried)
+    rows_b = _rows_by_frame(b, True, True)
+    names = {c.id: c.name for c in a.categories}, {c.id: c.name for c in b.categories}
+    for ka, fa in zip(keys_a, a.frames):
+        if ka not in index_b:
+            if rows_a.get(fa.id):
+                out.append(f"frame {ka}: not written back, with its {len(rows_a[fa.id])} boxes")
+            continue
+        fb = b.frames[index_b[ka]]
+        for side in ("width", "height"):
+            if getattr(fa, side) and getattr(fb, side) and getattr(fa, side) != getattr(fb, side):
+                out.append(f"frame {ka}: {side} {getattr(fa, side)} became {getattr(fb, side)}")
+        out += _compare_boxes(ka, fa, rows_a.get(fa.id, []), rows_b.get(fb.id, []), carried, exact, names)
+    return out
+
+
+def _compare_categories(a: Dataset, b: Dataset, carried: frozenset[str]) -> list[str]:
+    if "category_names" not in carried and "category_ids" not in carried:
+        return []
+
+    def key(c: Any) -> tuple:
+        return (c.id if "category_ids" in carried else None, c.name if "category_names" in carried else None)
+
+    used = set(a.boxes.category_id.tolist())
+    lost = {key(c) for c in a.categories if c.id in used} - {key(c) for c in b.categories}
+    return [f"categories differ: {sorted(lost, key=str)} not written back"] if lost else []
+
+
+def _compare_boxes(frame: tuple, fa: Any, ra: list[dict], rb: list[dict], carried: frozenset[str], exact: bool,
+                   names: tuple[dict, dict]) -> list[str]:
+    if len(ra) != len(rb):
+        return [f"frame {frame}: {len(ra)} boxes became {len(rb)}"]
+    tol = 0.0 if exact else 1e-6 * max(fa.width or 1, fa.height or 1)
+    out = []
+    for box_a, box_b in zip(ra, rb):
+        problems = []
+        if any(abs(p - q) > tol for p, q in zip(box_a["xywh"], box_b["xywh"])):
+            problems.append(f"box {box_a['xywh']} became {box_b['xywh']}")
+        if "category_ids" in carried and box_a["category"] != box_b["category"]:
+            problems.append(f"category {box_a['category']} became {box_b['category']}")
+        elif "category_names" in carried and names[0][box_a["category"]] != names[1][box_b["category"]]:
+            problems.append(f"category {names[0][box_a['category']]} became {names[1][box_b['category']]}")
+        for name in ("track_id", "score", "ignore", "truncation", "occlusion", "visibility"):
+            if name not in carried or _same(box_a[name], box_b[name]):
+                continue
+            if name == "score" and _score_explained(box_a, box_b, carried):
+                continue
+            if name == "visibility" and math.isnan(box_a[name]) and box_b[name] == 1.0 and "visibility_unknown" not in carried:
+                continue
+            problems.append(f"{name} {box_a[name]} became {box_b[name]}")
+        if problems:
+            out.append(f"frame {frame}: " + "; ".join(problems))
+    return out
+
+
+def _score_explained(box_a: dict, box_b: dict, carried: frozenset[str]) -> bool:
+    """A score the target had to invent (MOT and VisDrone write the consider flag: 1, or 0 for an
+    ignored box), or an ignored box's score the target writes as 0."""
+    if math.isnan(box_a["score"]) and box_b["score"] == (0.0 if box_a["ignore"] else 1.0):
+        return "score_unknown" not in carried
+    return box_a["ignore"] and "ignored_score" not in carried and box_b["score"] == 0.0
+
+
+def _same(x: Any, y: Any) -> bool:
+    if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+        return True
+    return x == y
+
+
+def _rows_by_frame(ds: Dataset, exact: bool, keep_ignored: bool) -> dict[int, list[dict]]:
+    """Boxes per frame id in dataset order; for a lossy target, clipped as YOLO must clip them."""
+    b = ds.boxes
+    sizes = {f.id: (f.width, f.height) for f in ds.frames}
+    out: dict[int, list[dict]] = {}
+    columns = {name: getattr(b, name).tolist() for name in ("x", "y", "w", "h", "frame_id", "category_id", "track_id",
+                                                            "score", "ignore", "truncation", "occlusion", "visibility")}
+    for i in range(len(b)):
+        if not keep_ignored and columns["ignore"][i]:
+            continue
+        x, y, w, h = columns["x"][i], columns["y"][i], columns["w"][i], columns["h"][i]
+        if not exact:
+            W, H = sizes[columns["frame_id"][i]]
+            x1, y1 = min(max(x, 0), W), min(max(y, 0), H)
+            x2, y2 = min(max(x + w, 0), W), min(max(y + h, 0), H)
+            if x2 <= x1 or y2 <= y1:
+                continue
+            x, y, w, h = x1, y1, x2 - x1, y2 - y1
+        out.setdefault(columns["frame_id"][i], []).append({
+            "xywh": (x, y, w, h), "category": columns["category_id"][i], "track_id": columns["track_id"][i],
+            "score": columns["score"][i], "ignore": columns["ignore"][i], "truncation": columns["truncation"][i],
+            "occlusion": columns["occlusion"][i], "visibility": columns["visibility"][i],
+        })
+    return out
+
