@@ -104,14 +104,19 @@ def sequence_track_ids(dataset: Dataset, rows: np.ndarray) -> np.ndarray:
     return np.array([t if o is None or type(o) is not int else o for t, o in zip(track.tolist(), own)], dtype=np.int64)
 
 
-def folder_name(name: str, where: str, run: Run) -> str:
-    """A video name as one folder name: `a/b` (a video found in a nested folder) becomes `a_b`."""
+def folder_name(name: str, where: str) -> str:
+    """A video name as one folder name, reversibly: `/` becomes `%2F` and `%` becomes `%25`, so
+    TAO's `train/YFCC100M/v_1a2b` is the folder `train%2FYFCC100M%2Fv_1a2b` and reads back as
+    the same name (`video_name`).  Anything that could leave the output is refused first."""
     from ..files.paths import safe_relpath
 
     clean = safe_relpath(name, where)
-    if "/" in clean:
-        run.note("nested video names flattened with '_' to be one folder each")
-    return clean.replace("/", "_")
+    return clean.replace("%", "%25").replace("/", "%2F")
+
+
+def video_name(folder: str) -> str:
+    """The video name a folder written by `folder_name` stands for."""
+    return folder.replace("%2F", "/").replace("%2f", "/").replace("%25", "%")
 
 
 FRAME_FLOOR = 50_000

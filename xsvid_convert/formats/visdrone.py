@@ -25,7 +25,7 @@ from ..model import BoxTable, Dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
-                        sequence_track_ids)
+                        sequence_track_ids, video_name)
 
 CATEGORIES = {
     0: "ignored regions", 1: "pedestrian", 2: "people", 3: "bicycle", 4: "car", 5: "van",
@@ -63,7 +63,7 @@ def read(path: Path, options: VisDroneOptions, run: Run) -> Dataset:
         frames += seq_frames
         line_of += [f"{ann}:{n}" for n in rows.numbers.tolist()]
         hints = {"pointed": rows.pointed, "style": text.style if text else None}
-        videos.append({"id": len(videos) + 1, "name": name, "hints": {"visdrone": hints}})
+        videos.append({"id": len(videos) + 1, "name": video_name(name), "hints": {"visdrone": hints}})
     boxes = BoxTable.concat(tables)
     boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
     categories = [{"id": k, "name": v} for k, v in CATEGORIES.items()]
@@ -126,7 +126,7 @@ def write(dataset: Dataset, target: Path, options: VisDroneOptions, run: Run) ->
     b = dataset.boxes
     (target / "annotations").mkdir()
     (target / "sequences").mkdir()
-    named = [(folder_name(v.name, f"video {v.id}: name", run), v) for v in layout.videos]
+    named = [(folder_name(v.name, f"video {v.id}: name"), v) for v in layout.videos]
     check_unique_names([(n, f"video {v.name!r}") for n, v in named], "output folder")
     for name, video in run.bar(named, len(named), "sequences"):
         rows = layout.rows(video.id)

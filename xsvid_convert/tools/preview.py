@@ -80,7 +80,7 @@ def draw(dataset: Dataset, positions: list[int], target: Path, run: Run) -> list
         if missing:
             canvas.text((8, 8), f"image missing: {frame.file_name}", fill=(255, 255, 255))
         video = videos.get(frame.video_id) if frame.video_id is not None else None
-        folder = target / (folder_name(video.name, f"video {video.id}", run) if video else "frames")
+        folder = target / (folder_name(video.name, f"video {video.id}") if video else "frames")
         folder.mkdir(parents=True, exist_ok=True)
         index = frame.frame_index if frame.frame_index is not None else k
         path = folder / f"{index:07d}.png"

@@ -15,7 +15,7 @@ from ...files.rows import Rows, format_number, parse_rows
 from ...files.text import read_lines, read_text
 from ...model import BoxTable, Dataset
 from ...run import Run
-from ..sequences import check_frame_count, check_unique_names, frame_limit, image_numbers
+from ..sequences import check_frame_count, check_unique_names, frame_limit, image_numbers, video_name
 from .seqinfo import FILE as SEQINFO, SeqInfo, read_seqinfo
 
 ANNOTATION_FILES = {"gt": "gt/gt.txt", "det": "det/det.txt"}
@@ -84,7 +84,7 @@ def _read_sequence(folder: Path, split: str | None, video_id: int, first_frame: 
                    names: dict[int, str], run: Run) -> Sequence:
     info = read_seqinfo(folder)
     # mmtracking asserts the folder and seqinfo names agree; where they differ the file wins
-    name = info.name or safe_name(folder.name, str(folder))
+    name = info.name or video_name(safe_name(folder.name, str(folder)))
     _read_labels(folder / LABELS, names)
     kind = options.mot_file
     ann = folder / ANNOTATION_FILES[kind]
@@ -99,7 +99,7 @@ def _read_sequence(folder: Path, split: str | None, video_id: int, first_frame: 
         image = images.get(number)
         file_name = image.name if image else f"{number:06d}{info.im_ext}"
         frames.append({
-            "id": first_frame + number, "file_name": f"{name}/{info.im_dir}/{file_name}", "width": width,
+            "id": first_frame + number, "file_name": f"{folder.name}/{info.im_dir}/{file_name}", "width": width,
             "height": height, "video_id": video_id, "frame_index": number - 1, "split": split,
             "source": str(image or folder / info.im_dir / file_name),
         })

@@ -43,7 +43,7 @@ def write(dataset: Dataset, target: Path, options: Any, run: Run) -> None:
 def _folder(dataset: Dataset, layout: PerVideo, video: Video, options: Any, run: Run) -> Path:
     members = layout.frames_of[video.id]
     split = next((dataset.frames[k].split for k in members if dataset.frames[k].split), None)
-    name = folder_name(video.name, f"video {video.id}: name", run)
+    name = folder_name(video.name, f"video {video.id}: name")
     if options.benchmark:
         return Path(f"{safe_name(options.benchmark, '--benchmark')}-{safe_name(split or DEFAULT_SPLIT, 'split')}") / name
     return Path(safe_name(split, f"video {video.name}: split")) / name if split else Path(name)

@@ -14,6 +14,7 @@ from ...files.images import image_size
 from ...files.paths import safe_relpath
 from ...model import BoxTable, Dataset
 from ...run import Run
+from ..sequences import video_name
 from .labels import parse_label
 
 _DIGITS = re.compile(r"\d+")
@@ -76,7 +77,7 @@ def _video_of(row: dict, file_name: str, videos: dict[str, int]) -> None:
         return
     # MOT lays frames out as <seq>/img1/; the sequence is the video
     video = parent[: -len("/img1")] if parent.endswith("/img1") else parent
-    row["video_id"] = videos.setdefault(video, len(videos) + 1)
+    row["video_id"] = videos.setdefault(video_name(video), len(videos) + 1)
     digits = _DIGITS.findall(PurePosixPath(file_name).stem)
     if digits and len(digits[-1]) < 12:
         row["frame_index"] = int(digits[-1])

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import ConvertError
-from ...files.paths import safe_name, safe_relpath
+from ...files.paths import safe_relpath
+from ..sequences import folder_name
 from ...files.text import write_text
 from ...model import Category, Dataset, Frame
 from ...run import Run
@@ -92,6 +93,6 @@ def _write_eval_json(dataset: Dataset, frames: list[Frame], names: list[str], pa
 
 def _video_name(frame: Frame, videos: dict) -> str:
     if frame.video_id is not None and frame.video_id in videos:
-        return safe_name(videos[frame.video_id].name, f"video {frame.video_id}: name")
+        return folder_name(videos[frame.video_id].name, f"video {frame.video_id}: name")
     parent = str(PurePosixPath(frame.file_name).parent)
     return "default" if parent == "." else safe_relpath(parent, f"frame {frame.id}: file_name")
