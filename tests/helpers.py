@@ -25,3 +25,22 @@ def assert_ultralytics_labels(label_dir: Path, nc: int) -> int:
 
 def load_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text())
+
+
+def cli(*args) -> "subprocess.CompletedProcess":
+    """The command line in its own process, as users run it (signals, exit codes, stderr)."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "xsvid_convert.cli", *map(str, args)], capture_output=True, text=True)
+
+
+def tree_state(root: Path) -> dict:
+    """Content hash and mtime of every file under `root`: what 'never modified' means."""
+    import hashlib
+
+    state = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            state[str(path)] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+    return state

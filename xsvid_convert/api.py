@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import os
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -62,7 +63,20 @@ def read(path: str | Path, fmt: str | None = None, *, run: Run | None = None, le
     if not path.exists():
         raise ConvertError(str(path), "no such file or folder")
     spec = formats.get(fmt) if fmt else formats.detect(path)
-    return spec.reader()(path, options_for(spec, options, "read"), _run(run, lenient, progress))
+    run = _run(run, lenient, progress)
+    run.inputs.add(path)
+    dataset = spec.reader()(path, options_for(spec, options, "read"), run)
+    for folder in image_folders(dataset):
+        run.inputs.add_tree(folder)
+    return dataset
+
+
+def image_folders(dataset: Dataset) -> set[str]:
+    """The folders that hold the dataset's images (those that exist): an output must keep off."""
+    root = dataset.image_root or ""
+    named = {os.path.dirname(f.source) if f.source else os.path.join(root, os.path.dirname(f.file_name))
+             for f in dataset.frames}
+    return {os.path.abspath(folder) for folder in named if folder and os.path.isdir(folder)}
 
 
 @gc_paused()
@@ -86,6 +100,7 @@ def write(dataset: Dataset, path: str | Path, fmt: str, *, overwrite: bool = Fal
         raise ConvertError(str(path), "with a split per output the output is a folder "
                                       "(train.json, val.json inside): name a folder")
     is_dir = spec.output == "dir" or split_outputs
+    run.inputs.check(path)
     if not dry_run:
         with atomic_output(path, is_dir=is_dir, overwrite=overwrite) as target:
             _write_into(dataset, target, spec, opts, run, split_outputs)
@@ -104,6 +119,13 @@ def write(dataset: Dataset, path: str | Path, fmt: str, *, overwrite: bool = Fal
 
 
 def _write_into(dataset: Dataset, target: Path, spec: Format, opts: Any, run: Run, split_outputs: bool) -> None:
+    try:
+        _write_parts(dataset, target, spec, opts, run, split_outputs)
+    except OSError as exc:  # a full disk, a file size limit, a read-only folder: name the output
+        raise ConvertError(str(run.destination or target), f"cannot write: {exc.strerror or exc}") from None
+
+
+def _write_parts(dataset: Dataset, target: Path, spec: Format, opts: Any, run: Run, split_outputs: bool) -> None:
     writer = spec.writer()
     if not split_outputs:
         writer(dataset, target, opts, run)
@@ -123,8 +145,10 @@ def convert(src: str | Path, dst: str | Path, from_format: str | None, to_format
     """Read `src`, apply a category map and a video-level split if given, write `dst` (or, with
     `dry_run`, only say what would be written); returns the run with its counts."""
     src, dst = Path(src), Path(dst)
-    target = formats.get(to_format)
-    _check_paths(src, dst, target)
+    formats.get(to_format)  # an unknown target is refused before anything is read
+    early = Run()
+    early.inputs.add(src)
+    early.inputs.check(dst)  # the rest (image folders, a yaml's dataset root) once they are known
     if split_by not in (None, "video"):
         raise ConvertError("--split-by", f"only 'video' is supported, not {split_by!r}")
     mapping = category_maps.load(category_map) if category_map else None
@@ -141,12 +165,3 @@ def convert(src: str | Path, dst: str | Path, from_format: str | None, to_format
     return write(dataset, dst, to_format, overwrite=overwrite, run=run, per_split=bool(split_by or val_videos),
                  dry_run=dry_run, **options)
 
-
-def _check_paths(src: Path, dst: Path, target: Format) -> None:
-    from .files.paths import is_inside
-
-    source_tree = src if src.is_dir() else src.parent
-    if target.output == "dir" and src.is_dir() and is_inside(dst, source_tree):
-        raise ConvertError(str(dst), f"output lies inside the input folder {src}; choose another place")
-    if src.exists() and dst.exists() and src.resolve() == dst.resolve():
-        raise ConvertError(str(dst), "output is the input; choose another place")

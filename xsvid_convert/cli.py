@@ -29,34 +29,31 @@ DRY_RUN_PATHS = 10
 _state = {"debug": False}
 
 
-def _fail(exc: BaseException) -> None:
+def _fail(exc: BaseException, where: Path | None) -> None:
     """One line on stderr and exit 2.  Anything but a ConvertError is our bug or the machine's,
-    not the input's: it still ends in one line (with its type), and `--debug` shows the traceback."""
+    not the input's: it still ends in one line naming the file it was working on, and `--debug`
+    shows the traceback."""
     if _state["debug"]:
         traceback.print_exc()
     if isinstance(exc, ConvertError):
         text = str(exc)
     elif isinstance(exc, OSError) and exc.filename:
         text = f"{exc.filename}: {exc.strerror or exc}"
-    elif isinstance(exc, MemoryError):
-        text = "out of memory"
-    elif isinstance(exc, RecursionError):
-        text = "input nested too deeply"
-    elif isinstance(exc, KeyboardInterrupt):
-        text = "interrupted"
     else:
-        text = f"{type(exc).__name__}: {exc}"
+        what = {MemoryError: "out of memory", RecursionError: "input nested too deeply",
+                KeyboardInterrupt: "interrupted"}.get(type(exc)) or f"{type(exc).__name__}: {exc}"
+        text = f"{where}: {what}" if where else what
     print(f"xsvid-convert: error: {one_line(text)[:2000]}", file=sys.stderr)
     raise typer.Exit(130 if isinstance(exc, KeyboardInterrupt) else 2)
 
 
-def _guarded(action: Callable[[], Any]) -> Any:
+def _guarded(action: Callable[[], Any], where: Path | None = None) -> Any:
     try:
         return action()
     except typer.Exit:
         raise
     except BaseException as exc:  # noqa: BLE001 -- see _fail
-        _fail(exc)
+        _fail(exc, where)
 
 
 # ------------------------------------------------------------------ options from the registry
@@ -157,12 +154,12 @@ def _convert(src: Path, dst: Path, source: str | None, target: str, kwargs: dict
         _check_applies(values, source, target)
         return api.convert(
             src, dst, source, target, category_map=common["category_map"], overwrite=common["overwrite"],
-            progress=not common["quiet"], lenient=common["lenient"], split_by=common["split_by"],
+            progress=not common["quiet"] and sys.stderr.isatty(), lenient=common["lenient"], split_by=common["split_by"],
             val_fraction=common["val_fraction"],
             val_videos=[v for v in (common["val_videos"] or "").split(",") if v] or None,
             seed=common["seed"], dry_run=common["dry_run"], **values)
 
-    run = _guarded(action)
+    run = _guarded(action, src)
     for warning in run.warnings:
         print(f"xsvid-convert: warning: skipped {one_line(warning)}", file=sys.stderr)
     if common["dry_run"]:
@@ -243,24 +240,26 @@ def _stats(src: Path, fmt: Any = None, json: bool = False, plot: Optional[Path] 
     from .tools import stats as stats_mod
 
     def action() -> dict:
-        name = _format_name(src, fmt.value if fmt else None)
-        dataset = api.read(src, name, **_values(options))
+        run = Run()
+        dataset = api.read(src, _format_name(src, fmt.value if fmt else None), run=run, **_values(options))
         numbers = stats_mod.compute(dataset)
         if plot is not None:
             if plot.suffix.lower() != ".png":
                 raise ConvertError(str(plot), "the plot is written as PNG: name a .png file")
+            run.inputs.check(plot)
             with atomic_output(plot, is_dir=False, overwrite=True) as target:
                 stats_mod.plot(dataset, target)
         return numbers
 
-    numbers = _guarded(action)
+    numbers = _guarded(action, src)
     _print_json(numbers) if json else print(stats_mod.text(numbers))
 
 
 def _validate(src: Path, fmt: Any = None, json: bool = False, **options: Any) -> None:
     from .tools import validate as validate_mod
 
-    result = _guarded(lambda: validate_mod.validate(src, _format_name(src, fmt.value if fmt else None), **_values(options)))
+    result = _guarded(lambda: validate_mod.validate(src, _format_name(src, fmt.value if fmt else None),
+                                                    **_values(options)), src)
     _print_json(result.as_dict()) if json else print(result.text())
     raise typer.Exit(0 if result.ok else 1)
 
@@ -272,12 +271,13 @@ def _preview(src: Path, out: Path, fmt: Any = None, video: Optional[str] = None,
     run = Run()
 
     def action() -> None:
-        dataset = api.read(src, _format_name(src, fmt.value if fmt else None), **_values(options))
+        dataset = api.read(src, _format_name(src, fmt.value if fmt else None), run=run, **_values(options))
         chosen = preview_mod.select(dataset, video, preview_mod.parse_frames(frames))
+        run.inputs.check(out)
         with atomic_output(out, is_dir=True, overwrite=overwrite) as target:
             preview_mod.draw(dataset, chosen, target, run)
 
-    _guarded(action)
+    _guarded(action, src)
     print(f"{src} -> {out}: {run.summary()}; contact sheet {out / 'contact_sheet.png'}", file=sys.stderr)
     for note in run.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -291,7 +291,7 @@ def _roundtrip(src: Path, fmt: Any = None, via: Any = None, **options: Any) -> N
         with tempfile.TemporaryDirectory() as tmp:
             return roundtrip_mod.check(src, source, via.value if via else source, Path(tmp), **_values(options))
 
-    result = _guarded(action)
+    result = _guarded(action, src)
     print(result.text())
     raise typer.Exit(0 if result.ok else 1)
 
@@ -337,7 +337,15 @@ def list_formats(json: Annotated[bool, typer.Option("--json", help="The registry
 
 @app.callback()
 def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    import warnings
+
+    import numpy as np
+
     _state["debug"] = debug
+    # One line, always: numbers that overflow are checked where they matter, and a library's
+    # warning (numpy, Pillow, pandas) is not a message for the user.
+    np.seterr(all="ignore")
+    warnings.simplefilter("ignore")
 
 
 def _terminate(signum: int, frame: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 import numpy as np
 
 from .errors import ConvertError
+from .files.guard import Inputs
 
 T = TypeVar("T")
 
@@ -37,6 +38,8 @@ class Run:
     """Dry run: images that would be linked or copied (their written paths)."""
     files: list[str] = field(default_factory=list)
     """Dry run: every path that would be written, relative to the output."""
+    inputs: Inputs = field(default_factory=Inputs)
+    """What the run read: an output may not replace, contain or lie inside any of it."""
     known_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Frame sizes by file name that an earlier reading of the same frames found: a roundtrip
     reading back its own output uses them where no image header is there to read."""

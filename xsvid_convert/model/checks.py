@@ -39,7 +39,6 @@ def _bad_frames(dataset: Dataset, locate: Locator, run: Run) -> np.ndarray:
     ids = dataset.frame_ids()
     video = dataset.frame_video_ids()
     index = np.array([-1 if f.frame_index is None else f.frame_index for f in frames], dtype=np.int64)
-    width, height = dataset.frame_sizes()
     known_videos = np.array([v.id for v in dataset.videos], dtype=np.int64)
     indexed = (video != -1) & (index != -1)
     twice = np.zeros(len(frames), bool)
@@ -48,12 +47,22 @@ def _bad_frames(dataset: Dataset, locate: Locator, run: Run) -> np.ndarray:
         twice[pairs] = _repeated_pairs(video[pairs], index[pairs])
     rules: list[tuple[np.ndarray, Callable[[int], str]]] = [
         (repeated(ids), lambda i: f"id {frames[i].id} is used twice"),
+        (_repeated_names(frames), lambda i: f"file_name {frames[i].file_name!r} is used by two images"),
         ((video != -1) & ~np.isin(video, known_videos), lambda i: f"video id {frames[i].video_id} is not among the videos"),
         (twice, lambda i: f"frame index {frames[i].frame_index} appears twice in video {frames[i].video_id}"),
-        (width <= 0, lambda i: f"width must be positive, not {frames[i].width}"),
-        (height <= 0, lambda i: f"height must be positive, not {frames[i].height}"),
     ]
     return run.reject_rules(rules, len(frames), lambda i: locate("frames", i))
+
+
+def _repeated_names(frames: list) -> np.ndarray:
+    """Two images of one split with one file name: a writer would lay one over the other."""
+    out = np.zeros(len(frames), bool)
+    seen: set[tuple] = set()
+    for k, f in enumerate(frames):
+        key = (f.split, f.file_name)
+        out[k] = key in seen
+        seen.add(key)
+    return out
 
 
 def _repeated_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -81,9 +90,12 @@ def check_boxes(dataset: Dataset, locate: Locator = default_locator, run: Run | 
     for name in ("x", "y", "w", "h"):
         column = getattr(b, name)
         rules.append((~np.isfinite(column), lambda i, name=name, column=column: f"{name} is {column[i]}"))
+    with np.errstate(over="ignore", invalid="ignore"):
+        too_big = ~np.isfinite(b.w * b.h) | ~np.isfinite(b.x + b.w) | ~np.isfinite(b.y + b.h)
     rules += [
         (b.w < 0, lambda i: f"width is negative ({b.w[i]})"),
         (b.h < 0, lambda i: f"height is negative ({b.h[i]})"),
+        (too_big, lambda i: f"box {b.x[i]:g},{b.y[i]:g} {b.w[i]:g}x{b.h[i]:g} is too large to measure"),
     ]
     bad = run.reject_rules(rules, len(b), where)
     bad |= _outside(dataset, ~bad, where, run)

@@ -11,11 +11,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..errors import ConvertError
 from ..run import Run
 from .boxes import BoxTable
+
+
+# Strict means typed: "1", 1.0 and true are not ids; an id must fit the int64 columns.
+Id = Annotated[int, Field(strict=True, ge=-(2**63), le=2**63 - 1)]
+Size = Annotated[int, Field(strict=True, gt=0, le=2**31)]
+Text = Annotated[str, Field(strict=True)]
 
 
 class _Model(BaseModel):
@@ -29,27 +37,27 @@ class _Model(BaseModel):
 
 
 class Category(_Model):
-    id: int
-    name: str
-    supercategory: str | None = None
+    id: Id
+    name: Text
+    supercategory: Text | None = None
 
 
 class Video(_Model):
-    id: int
-    name: str
-    width: int | None = None
-    height: int | None = None
-    fps: int | float | None = None
+    id: Id
+    name: Text
+    width: Size | None = None
+    height: Size | None = None
+    fps: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] | Annotated[int, Field(strict=True, gt=0)] | None = None
 
 
 class Frame(_Model):
-    id: int
-    file_name: str
+    id: Id
+    file_name: Text
     """Path of the image relative to the dataset's image root, `/`-separated."""
-    width: int | None = None
-    height: int | None = None
-    video_id: int | None = None
-    frame_index: int | None = None
+    width: Size | None = None
+    height: Size | None = None
+    video_id: Id | None = None
+    frame_index: Annotated[int, Field(strict=True, ge=0, le=2**62)] | None = None
     """0-based position in the video (MOT and VisDrone number frames from 1; we do not)."""
     split: str | None = None
     source: str | None = None

@@ -16,6 +16,9 @@ PALETTE = [(230, 25, 75), (60, 180, 75), (255, 225, 25), (0, 130, 200), (245, 13
 IGNORED_COLOR = (128, 128, 128)
 MISSING_CANVAS = (96, 96, 96)
 FALLBACK_SIZE = (640, 480)
+MAX_PIXELS = 64_000_000
+"""A frame (real, or a canvas of the size the annotations claim) larger than this is refused:
+8K video is 33 MP, and a lying size must not allocate gigabytes."""
 THUMB = 480
 
 
@@ -98,11 +101,20 @@ def _open(dataset: Dataset, frame: Frame) -> tuple[Any, bool]:
     if path is not None and path.is_file():
         try:
             with Image.open(path) as image:
+                _check_pixels(image.size, str(path))
                 return image.convert("RGB"), False
-        except Exception as exc:  # Pillow raises many types for a broken file
-            raise ConvertError(str(path), f"cannot read the image: {exc}") from None
+        except ConvertError:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- Pillow raises many types for a broken file
+            raise ConvertError(str(path), f"cannot read the image: {type(exc).__name__}") from None
     size = (frame.width, frame.height) if frame.width and frame.height else FALLBACK_SIZE
+    _check_pixels(size, frame.file_name)
     return Image.new("RGB", size, MISSING_CANVAS), True
+
+
+def _check_pixels(size: tuple[int, int], where: str) -> None:
+    if size[0] * size[1] > MAX_PIXELS:
+        raise ConvertError(where, f"a {size[0]}x{size[1]} frame is more than the {MAX_PIXELS} pixels preview draws")
 
 
 def _contact_sheet(paths: list[Path], dataset: Dataset, target: Path, colors: dict) -> None:

@@ -48,6 +48,7 @@ def read_yaml(path: Path, options: Any, run: Run) -> Dataset:
     if doc.get("path"):
         given = Path(_text(doc["path"], f"{src}: path"))
         root = given if given.is_absolute() else path.parent / given
+    run.inputs.add_tree(root)  # the dataset root is the input's tree
     yoloft = "labels_dir" in doc or "images_dir" in doc
     images_dir = root / _folder(doc, "images_dir", src) if yoloft else None
     labels_dir = root / _folder(doc, "labels_dir", src) if yoloft else None
@@ -171,6 +172,7 @@ def _yoloft_label(image: Path, images_dir: Path, labels_dir: Path) -> Path:
 
 def read_darknet(path: Path, options: Any, run: Run) -> Dataset:
     root = path.parent
+    run.inputs.add_tree(root)
     settings = {}
     for number, line in enumerate(read_lines(path), 1):
         if not line.strip() or line.strip().startswith("#"):

@@ -33,14 +33,20 @@ def run_in_workers(work: Work, n: int, workers: int, run: Run, desc: str) -> Non
     ranges = _ranges(n, workers)
     children: dict[int, int] = {}
     try:
-        for j in range(workers):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover -- the child's exit status is what is checked
-                os.close(read_end)
-                _child(work, ranges[j::workers], write_end, run)
-            os.close(write_end)
-            children[read_end] = pid
+        # Ctrl-C or SIGTERM between a fork and the bookkeeping of its child would leave a child
+        # nobody stops, or run the parent's code in the child: both signals wait until it is done.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            for j in range(workers):
+                read_end, write_end = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover -- the child's exit status is what is checked
+                    os.close(read_end)
+                    _child(work, ranges[j::workers], write_end, run, mask)
+                os.close(write_end)
+                children[read_end] = pid
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         _collect(children, len(ranges), run, desc)
     finally:
         for pid in children.values():
@@ -52,10 +58,11 @@ def _ranges(n: int, workers: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + step, n)) for lo in range(0, n, step)] or [(0, 0)]
 
 
-def _child(work: Work, ranges: list[tuple[int, int]], pipe: int, parent: Run) -> None:
+def _child(work: Work, ranges: list[tuple[int, int]], pipe: int, parent: Run, mask: set) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     status = 1
     try:
         counts = Run(lenient=parent.lenient)
@@ -75,12 +82,15 @@ def _child(work: Work, ranges: list[tuple[int, int]], pipe: int, parent: Run) ->
 
 
 def _die_with_parent() -> None:
+    parent = os.getppid()
     try:
         import ctypes
 
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 -- not Linux: the parent's `finally` still stops us
         pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _collect(children: dict[int, int], total: int, run: Run, desc: str) -> None:
