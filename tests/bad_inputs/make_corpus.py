@@ -114,6 +114,65 @@ def visdrone_case(name: str, message: str, names: str, rows: bytes | None = b"1,
         (folder / "sequences" / rel).write_bytes(data)
 
 
+# ---- UAVDT and VisDrone-DET (fmt-uavdt-det): helpers and cases kept in their own blocks for merging
+
+UAVDT_WHOLE = b"1,1,1,2,3,4,1,1,1\n2,1,2,2,3,4,1,2,2\n"
+
+
+def uavdt_case(name: str, message: str, names: str, whole: bytes | None = UAVDT_WHOLE, ignore: bytes | None = None,
+               images: dict[str, bytes] | None = None, to=None) -> None:
+    folder = case("uavdt", name, ".", names, message, to)
+    if whole is not None or ignore is not None:
+        (folder / "GT").mkdir()
+    if whole is not None:
+        (folder / "GT/M0101_gt_whole.txt").write_bytes(whole)
+    if ignore is not None:
+        (folder / "GT/M0101_gt_ignore.txt").write_bytes(ignore)
+    for rel, data in (images or {}).items():
+        (folder / "UAV-benchmark-M" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "UAV-benchmark-M" / rel).write_bytes(data)
+
+
+DET_NAME = "0000001_00000_d_0000001"
+
+
+def visdrone_det_case(name: str, message: str, names: str, rows: bytes | None = b"1,2,3,4,1,4,0,0,\n5,5,2,2,0,0,0,0,\n",
+                      images: dict[str, bytes] | None = None, to=None) -> None:
+    folder = case("visdrone-det", name, ".", names, message, to)
+    if rows is not None:
+        (folder / "annotations").mkdir()
+        (folder / f"annotations/{DET_NAME}.txt").write_bytes(rows)
+    for rel, data in (images or {}).items():
+        (folder / "images" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "images" / rel).write_bytes(data)
+
+
+def uavdt_and_visdrone_det_cases() -> None:
+    # ---- UAVDT
+    uavdt_case("category_7", "category 7 is not UAVDT's", "GT/M0101_gt_whole.txt",
+               whole=b"1,1,1,2,3,4,1,1,1\n2,1,2,2,3,4,1,1,7\n")
+    uavdt_case("frame_far_beyond", "far beyond what the sequence holds", "GT/M0101_gt_whole.txt",
+               whole=b"1,1,1,2,3,4,1,1,1\n900000000,1,2,2,3,4,1,1,1\n")
+    uavdt_case("ignore_five_columns", "expected 6 to 9 comma-separated UAVDT columns, found 5", "GT/M0101_gt_ignore.txt",
+               ignore=b"1,-1,0,0,5\n")
+    uavdt_case("fractional_target_id", "target id must be a whole number", "GT/M0101_gt_whole.txt",
+               whole=b"1,1.5,1,2,3,4,1,1,1\n")
+    uavdt_case("box_outside_image", "lies wholly outside", "GT/M0101_gt_whole.txt",
+               whole=b"1,1,30,2,3,4,1,1,1\n", images={"M0101/img000001.png": png(16, 16)})
+    uavdt_case("no_uavdt_here", "not a UAVDT folder", ".", whole=None)
+
+    # ---- VisDrone-DET
+    visdrone_det_case("category_12", "category 12 is not in VisDrone's table", f"annotations/{DET_NAME}.txt",
+                      rows=b"1,2,3,4,1,4,0,0,\n5,5,2,2,1,12,0,0,\n")
+    visdrone_det_case("ten_columns", "expected 8 comma-separated VisDrone-DET columns, found 10",
+                      f"annotations/{DET_NAME}.txt", rows=b"1,1,1,2,3,4,1,1,0,0\n")
+    visdrone_det_case("two_images_one_name", "has the same name", f"images/{DET_NAME}.png",
+                      images={f"{DET_NAME}.jpg": png(16, 16), f"{DET_NAME}.png": png(16, 16)})
+    visdrone_det_case("box_outside_image", "lies wholly outside", f"annotations/{DET_NAME}.txt",
+                      rows=b"1,30,3,4,1,4,0,0\n", images={f"{DET_NAME}.png": png(16, 16)})
+    visdrone_det_case("no_annotations_folder", "no annotations/ inside", ".", rows=None)
+
+
 def main() -> None:
     shutil.rmtree(CASES, ignore_errors=True)
     MANIFEST.clear()
@@ -229,6 +288,7 @@ def main() -> None:
                   images={"uav0001/0000001.png": png(16, 0)})
     visdrone_case("empty_image_file", "cannot read the image size", "sequences/uav0001/0000002.png",
                   images={"uav0001/0000001.png": png(16, 16), "uav0001/0000002.png": b""})
+    uavdt_and_visdrone_det_cases()
 
     # git keeps no empty folder: a case that is an empty folder gets a note that no reader looks at
     for folder in sorted(CASES.rglob("*")):

@@ -40,6 +40,15 @@ PRESETS: dict[str, dict[str, Any]] = {
         "ids": {name: k for k, name in enumerate(XSVID_CATEGORIES, 1)},
         "keep_unmapped": False,
     },
+    # UAVDT -> XS-VID v2 (categories 0 bicycle-static, 1 bicycle-person, 2 car, 3 person, 4 ignore,
+    # 5 truck, 6 boat).  XS-VID has no bus class: a bus is a large vehicle, so it joins truck
+    # rather than car.  UAVDT's `vehicle` (the boxes of a `_gt.txt` without class) becomes car, the
+    # class most of them are; ignore regions are XS-VID's ignore slot.
+    "uavdt-to-xsvid": {
+        "map": {"car": "car", "truck": "truck", "bus": "truck", "vehicle": "car", "ignore": "ignore"},
+        "ids": {"bicycle-static": 0, "bicycle-person": 1, "car": 2, "person": 3, "ignore": 4, "truck": 5, "boat": 6},
+        "keep_unmapped": False,
+    },
 }
 
 
