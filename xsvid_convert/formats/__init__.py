@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ConvertError
 from .base import FIELDS, Format
 
-MODULES = ("coco", "cocovid", "yolo", "mot", "visdrone")
+MODULES = ("coco", "cocovid", "yolo", "mot", "visdrone", "imagenet_vid")
 
 FORMATS: dict[str, Format] = {}
 for _module in MODULES:
