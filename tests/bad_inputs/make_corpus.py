@@ -173,6 +173,34 @@ def uavdt_and_visdrone_det_cases() -> None:
     visdrone_det_case("no_annotations_folder", "no annotations/ inside", ".", rows=None)
 
 
+VID_SNIPPET = "ILSVRC2015_VID_train_0000/ILSVRC2015_train_00000000"
+VID_OBJECT = (b"\t<object>\n\t\t<trackid>0</trackid>\n\t\t<name>n02958343</name>\n\t\t<bndbox>\n"
+              b"\t\t\t<xmax>12</xmax>\n\t\t\t<xmin>2</xmin>\n\t\t\t<ymax>9</ymax>\n\t\t\t<ymin>3</ymin>\n"
+              b"\t\t</bndbox>\n\t\t<occluded>0</occluded>\n\t\t<generated>0</generated>\n\t</object>\n")
+
+
+def vid_xml(frame: int, objects: bytes = VID_OBJECT, head: bytes = b"", size: bytes | None = None) -> bytes:
+    """One ImageNet-VID frame file, laid out as ILSVRC2015's are."""
+    if size is None:
+        size = b"\t<size>\n\t\t<width>16</width>\n\t\t<height>16</height>\n\t</size>\n"
+    top = (b"<annotation>\n\t<folder>%s</folder>\n\t<filename>%06d</filename>\n"
+           b"\t<source>\n\t\t<database>ILSVRC_2015</database>\n\t</source>\n" % (VID_SNIPPET.encode(), frame))
+    return head + top + size + objects + b"</annotation>\n"
+
+
+def imagenet_vid_case(name: str, message: str, names: str, frames: dict[int, bytes] | None = None,
+                      lists: dict[str, bytes] | None = None, to=None) -> None:
+    """`train/<snippet>/000000.xml` and `000001.xml` (the second replaced by `frames`), and lists."""
+    folder = case("imagenet-vid", name, ".", names, message, to)
+    snippet = folder / "Annotations/VID/train" / VID_SNIPPET
+    snippet.mkdir(parents=True)
+    for frame, data in ({0: vid_xml(0), 1: vid_xml(1)} | (frames or {})).items():
+        (snippet / f"{frame:06d}.xml").write_bytes(data)
+    for rel, data in (lists or {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+
+
 def main() -> None:
     shutil.rmtree(CASES, ignore_errors=True)
     MANIFEST.clear()
@@ -289,6 +317,32 @@ def main() -> None:
     visdrone_case("empty_image_file", "cannot read the image size", "sequences/uav0001/0000002.png",
                   images={"uav0001/0000001.png": png(16, 16), "uav0001/0000002.png": b""})
     uavdt_and_visdrone_det_cases()
+
+    # ---- ImageNet-VID
+    vid = "Annotations/VID/train/" + VID_SNIPPET + "/000001.xml"
+    # billion laughs: entity i is 10 of h, ..., b is 10 of a: &i; would be 10^9 "a"s
+    levels = b"abcdefghi"
+    laughs = (b'<?xml version="1.0"?>\n<!DOCTYPE annotation [\n<!ENTITY a "aaaaaaaaaa">\n'
+              + b"".join(b'<!ENTITY %c "%s">\n' % (levels[k], b"&%c;" % levels[k - 1] * 10) for k in range(1, 9))
+              + b"]>\n")
+    imagenet_vid_case("billion_laughs", "a DOCTYPE is not accepted", vid,
+                      frames={1: vid_xml(1, VID_OBJECT.replace(b"n02958343", b"&i;"), head=laughs)})
+    imagenet_vid_case("external_entity", "a DOCTYPE is not accepted", vid,
+                      frames={1: vid_xml(1, VID_OBJECT.replace(b"n02958343", b"&x;"),
+                                         head=b'<!DOCTYPE annotation [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n')})
+    imagenet_vid_case("xmax_below_xmin", "xmax 1 is less than xmin 2", vid,
+                      frames={1: vid_xml(1, VID_OBJECT.replace(b"<xmax>12<", b"<xmax>1<"))})
+    imagenet_vid_case("not_utf8", "not valid UTF-8", vid,
+                      frames={1: vid_xml(1, VID_OBJECT.replace(b"<trackid>0", b"<trackid>\xff0"))})
+    imagenet_vid_case("unknown_wordnet_id", "is not the WordNet id of one of ImageNet-VID's 30 classes", vid,
+                      frames={1: vid_xml(1, VID_OBJECT.replace(b"n02958343", b"n99999999"))})
+    imagenet_vid_case("xmin_not_a_number", "xmin must be a number", vid,
+                      frames={1: vid_xml(1, VID_OBJECT.replace(b"<xmin>2<", b"<xmin>two<"))})
+    imagenet_vid_case("no_size", "no <size>", vid, frames={1: vid_xml(1, size=b"")})
+    imagenet_vid_case("truncated_xml", "invalid XML", vid, frames={1: vid_xml(1)[:150]})
+    imagenet_vid_case("list_frame_count_wrong", "has 300 frames; Annotations/VID has 2", "Lists/VID_train_15frames.txt",
+                      lists={"Lists/VID_train_15frames.txt": ("train/" + VID_SNIPPET + " 1 1 2\ntrain/" + VID_SNIPPET
+                                                              + " 1 2 300\n").encode()})
 
     # git keeps no empty folder: a case that is an empty folder gets a note that no reader looks at
     for folder in sorted(CASES.rglob("*")):

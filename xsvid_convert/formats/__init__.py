@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ConvertError
 from .base import FIELDS, Format
 
-MODULES = ("coco", "cocovid", "yolo", "mot", "visdrone", "uavdt", "visdrone_det")
+MODULES = ("coco", "cocovid", "yolo", "mot", "visdrone", "visdrone_det", "uavdt", "imagenet_vid")
 
 FORMATS: dict[str, Format] = {}
 for _module in MODULES:
