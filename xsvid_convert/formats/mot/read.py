@@ -84,7 +84,7 @@ def _read_sequence(folder: Path, split: str | None, video_id: int, first_frame: 
                    names: dict[int, str], run: Run) -> Sequence:
     info = read_seqinfo(folder)
     # mmtracking asserts the folder and seqinfo names agree; where they differ the file wins
-    name = info.name or video_name(safe_name(folder.name, str(folder)))
+    name = video_name(info.name or safe_name(folder.name, str(folder)))
     _read_labels(folder / LABELS, names)
     kind = options.mot_file
     ann = folder / ANNOTATION_FILES[kind]
