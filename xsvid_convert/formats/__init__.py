@@ -16,7 +16,8 @@ from pathlib import Path
 from ..errors import ConvertError
 from .base import FIELDS, Format
 
-MODULES = ("coco", "cocovid", "yolo", "mot", "visdrone")
+MODULES = ("coco", "cocovid", "yolo", "mot", "visdrone", "results.coco", "results.tao", "results.yolo", "results.mot",
+           "results.visdrone")
 
 FORMATS: dict[str, Format] = {}
 for _module in MODULES:
