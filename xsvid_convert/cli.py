@@ -326,11 +326,12 @@ app.command("roundtrip")(_command(_roundtrip, _read_params() + [
 
 
 def _evaluate(gt: Path, pred: Path, fmt: Any = None, json: bool = False, plot: Optional[Path] = None,
-              min_score: Optional[float] = None, **options: Any) -> None:
+              min_score: Optional[float] = None, lenient: bool = False, **options: Any) -> None:
     from .tools import evaluate as evaluate_mod
 
     def action() -> dict:
-        report = evaluate_mod.evaluate(gt, pred, fmt.value if fmt else None, min_score=min_score, **_values(options))
+        report = evaluate_mod.evaluate(gt, pred, fmt.value if fmt else None, min_score=min_score,
+                                       run=Run(lenient=lenient), **_values(options))
         if plot is not None:
             with atomic_output(plot, is_dir=False, overwrite=True) as target:
                 evaluate_mod.plot(report, target)
@@ -348,6 +349,7 @@ app.command("evaluate")(_command(_evaluate, [
     _param("fmt", Annotated[Optional[ReadFmt], typer.Option("--from", help="The predictions' format (guessed when omitted).")]),
     JSON, _param("plot", Annotated[Optional[Path], typer.Option("--plot", help="Draw AP per size bucket to this PNG.")]),
     _param("min_score", Annotated[Optional[float], typer.Option("--min-score", help="Tracking: drop predictions scored below (score_mot's botsort-tau03 is 0.3).")]),
+    _param("lenient", Annotated[bool, typer.Option("--lenient", help="Skip bad prediction rows with a warning each (TAO: a track takes its first category).")], False),
 ] + [p for p in _format_params(("read",)) if p.name != "gt"], (
     "XS-VID's detection metrics (COCO AP, AP50, AP75, AP_es/rs/gs, AP_small/medium/large) and, when the predictions "
     "have track ids, its MOTChallenge metrics (MOTA, IDF1, ...).\n\n"

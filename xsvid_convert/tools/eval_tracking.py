@@ -6,9 +6,10 @@ The same steps on the same texts: ground-truth rows `%d,%d,%.2f,%.2f,%.2f,%.2f,1
 category dropped, a missing score 1.0), read back by `motmetrics.io.loadtxt(fmt="mot15-2D")` with
 `min_confidence=1` for the ground truth; `compare_to_groundtruth(..., "iou", distth=0.5)`,
 class-agnostic; `compute_many(motchallenge_metrics + [num_objects, num_predictions, idtp, idfp,
-idfn], generate_overall=True)`.  Only videos with a scorable ground-truth row are scored.  An
-ignored box outside the ignore category is written with confidence 0, so `min_confidence=1` drops
-it too (XS-VID has none).
+idfn], generate_overall=True)`.  Only videos with a scorable ground-truth row are scored.  From a
+COCO-family truth every box outside the ignore category is scored (score_mot writes confidence 1
+on each: an `iscrowd` or `ignore` flag elsewhere does not matter); a MOT truth keeps its consider
+flag, so `min_confidence=1` drops its conf-0 rows as it would reading gt.txt.
 
 motmetrics 1.4.0, the last release, calls `np.asfarray`, which NumPy 2 removed; see `numpy_asfarray`.
 """
@@ -126,7 +127,10 @@ def _texts(dataset: Dataset, rows: np.ndarray, template: str, ignored_zero: bool
     frame = np.asarray(frame_index, np.int64)[position] + 1
     b = dataset.boxes
     track = b.track_id[rows]
-    conf = (~b.ignore[rows]).astype(np.int64) if ignored_zero else np.where(np.isnan(b.score[rows]), 1.0, b.score[rows])
+    if ignored_zero:  # a COCO-family truth: 1 on every row, as score_mot writes; a MOT gt.txt: its own flag
+        conf = np.ones(len(rows), np.int64) if "coco.flags" in b.hints else (~b.ignore[rows]).astype(np.int64)
+    else:
+        conf = np.where(np.isnan(b.score[rows]), 1.0, b.score[rows])
     out = {}
     for v in videos:
         members = np.flatnonzero(video == v.id)
