@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import warnings
 from itertools import chain, repeat
 from typing import Any, Iterator
 
@@ -50,7 +51,9 @@ def numpy_asfarray() -> Iterator[None]:
     if added:
         np.asfarray = lambda a, dtype=np.float64: np.asarray(a, dtype=dtype)  # type: ignore[attr-defined]
     try:
-        yield
+        with warnings.catch_warnings():  # pandas 3 warns of a change coming in pandas 4 (io.py: `-= (1, 1)`)
+            warnings.filterwarnings("ignore", message="Operation with tuple is deprecated")
+            yield
     finally:
         if added:
             del np.asfarray
