@@ -215,3 +215,25 @@ def test_formats_and_stats_know_the_results_formats(gt, tmp_path):
     stats = CliRunner().invoke(app, ["stats", str(path), "--gt", str(gt), "--json"])
     assert stats.exit_code == 0, stats.output
     assert orjson.loads(stats.stdout)["boxes"] == len(detections(gt_doc()))
+
+
+def test_a_large_results_file_is_read_a_slice_at_a_time_with_the_same_result(gt, tmp_path, monkeypatch):
+    from xsvid_convert.formats.results import json_rows
+
+    doc = orjson.loads(gt.read_bytes())
+    rows = [dict(r) for r in scored(doc) * 3]
+    rows[40]["score"] = "high"
+    path = predictions(gt, tmp_path, rows)
+    whole_run = xc.Run(lenient=True)
+    whole = xc.read(path, "coco-results", gt=gt, run=whole_run)
+    monkeypatch.setattr(json_rows, "STREAM_BYTES", 1)
+    monkeypatch.setattr(json_rows, "SLICE_BYTES", 512)
+    sliced_run = xc.Run(lenient=True)
+    sliced = xc.read(path, "coco-results", gt=gt, run=sliced_run)
+    assert whole_run.warnings == sliced_run.warnings == [f"{path}:$[40]: score must be a finite number, found 'high'"]
+    for name in ("frame_id", "category_id", "x", "y", "w", "h", "score"):
+        assert getattr(whole.boxes, name).tolist() == getattr(sliced.boxes, name).tolist()
+    rows[40]["score"] = 0.5
+    path.write_bytes(orjson.dumps(rows) + b"]")  # not a list any more: the whole-file read names the error
+    with pytest.raises(ConvertError, match="invalid JSON"):
+        xc.read(path, "coco-results", gt=gt)

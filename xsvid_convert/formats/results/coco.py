@@ -21,7 +21,7 @@ from .common import (Frames, GroundTruth, ground_truth, prediction_rules, requir
 from .json_rows import no_nonfinite, read_rows, write_rows
 
 NAME = "coco-results"
-ROW = '{"image_id":%d,"category_id":%d,"bbox":[%r,%r,%r,%r],"score":%r}'
+ROW = '{"image_id":%s,"category_id":%s,"bbox":[%s,%s,%s,%s],"score":%s}'
 BOX_DECIMALS, SCORE_DECIMALS = 3, 5
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import orjson
 
 from ...errors import ConvertError, shown
 from ...files import jsonstream
@@ -118,16 +119,18 @@ def _columns(records: Records, required: tuple[str, ...], optional: tuple[str, .
 
 
 def write_rows(target: Path, template: str, columns: list[np.ndarray], run: Run) -> None:
-    """`[row,row,...]`: each row `template % (values of one row)`; `%r` of a float is its shortest
-    repr, as `json.dumps` writes it."""
+    """`[row,row,...]`: each row `template` (`%s` per value) filled with one value of each column.
+    The numbers are formatted a column at a time by orjson (shortest text that reads back as the
+    same float, like `json.dumps`), not one `repr` per value."""
     n = len(columns[0]) if columns else 0
+    row = template.encode()
     with open(target, "wb") as out:
         out.write(b"[")
         for start in run.bar(range(0, n, CHUNK), -(-n // CHUNK), "rows"):
             stop = min(start + CHUNK, n)
-            flat = tuple(chain.from_iterable(zip(*(c[start:stop].tolist() for c in columns))))
-            text = ",".join(repeat(template, stop - start)) % flat
-            out.write((("," if start else "") + text).encode())
+            texts = [orjson.dumps(np.ascontiguousarray(c[start:stop]), option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+                     for c in columns]
+            out.write((b"," if start else b"") + b",".join(repeat(row, stop - start)) % tuple(chain.from_iterable(zip(*texts))))
         out.write(b"]\n")
 
 

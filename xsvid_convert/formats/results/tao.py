@@ -28,7 +28,7 @@ from .common import GroundTruth, frame_positions, ground_truth, one_category_per
 from .json_rows import no_nonfinite, read_rows, write_rows
 
 NAME = "tao-results"
-ROW = '{"image_id":%d,"video_id":%d,"track_id":%d,"category_id":%d,"bbox":[%r,%r,%r,%r],"score":%r}'
+ROW = '{"image_id":%s,"video_id":%s,"track_id":%s,"category_id":%s,"bbox":[%s,%s,%s,%s],"score":%s}'
 
 
 @dataclass
