@@ -97,6 +97,36 @@ def visdrone_to_coco(src: Path, dst: Path) -> None:
                                   "categories": [{"id": i, "name": str(i)} for i in range(12)]}))
 
 
+def _frames(gt: Path) -> tuple[dict, dict, set]:
+    doc = orjson.loads(gt.read_bytes())
+    names = {v["id"]: v["name"] for v in doc["videos"]}
+    ignore = {c["id"] for c in doc["categories"] if c["name"] == "ignore"}
+    return {i["id"]: (names[i["video_id"]], i["frame_id"]) for i in doc["images"]}, names, ignore
+
+
+def coco_results_to_mot_results(src: Path, dst: Path, gt: Path) -> None:
+    frames, names, ignore = _frames(gt)
+    rows = defaultdict(list)
+    for r in orjson.loads(src.read_bytes()):
+        if r["category_id"] in ignore:
+            continue
+        video, frame = frames[r["image_id"]]
+        rows[video].append((frame + 1, -1, *r["bbox"], r["score"]))
+    dst.mkdir()
+    for video in names.values():
+        lines = ["%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,-1,-1,-1" % row for row in sorted(rows[video], key=lambda r: r[:2])]
+        (dst / f"{video}.txt").write_text("\n".join(lines) + "\n" if lines else "")
+
+
+def coco_results_to_tao_results(src: Path, dst: Path, gt: Path) -> None:
+    doc = orjson.loads(gt.read_bytes())
+    video = {i["id"]: i["video_id"] for i in doc["images"]}
+    rows = orjson.loads(src.read_bytes())
+    for k, r in enumerate(rows):
+        r["video_id"], r["track_id"] = video[r["image_id"]], k
+    dst.write_bytes(orjson.dumps(rows))
+
+
 if __name__ == "__main__":
     job, src, dst = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    globals()[job](src, dst)
+    globals()[job](src, dst, *map(Path, sys.argv[4:]))

@@ -7,6 +7,7 @@ the table to benchmarks/RESULTS.md.
     python benchmarks/run.py                # v1 (~367k boxes), then v2 (~4.5M boxes)
     python benchmarks/run.py --scale tiny   # seconds; what the tests run
     python benchmarks/run.py --scale v2     # ~4.5M boxes, generated on demand, never committed
+    python benchmarks/run.py --scale results  # a 5M-row COCO results file -> MOT and TAO results
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ SCALES = {
     "tiny": dict(videos=3, frames=20, tracks=10),
     "v1": dict(videos=38, frames=322, tracks=30),     # 12,236 frames, ~367k boxes
     "v2": dict(videos=374, frames=596, tracks=20),    # 222,904 frames, ~4.5M boxes
+    "results": dict(videos=64, frames=570, tracks=2),  # XS-VID test's ~36,500 frames; 5M result rows on them
+    "results-tiny": dict(videos=3, frames=20, tracks=2),
 }
+RESULT_ROWS = {"results": 5_000_000, "results-tiny": 20_000}
 
 
 def run(cmd: list[str], output: Path, repeat: int = 1) -> tuple[float, float]:
@@ -64,6 +68,35 @@ def labels(folder: Path) -> dict[str, str]:
 
 def generate(scale: str, work: Path) -> None:
     write_dataset(work / "xsvid", xsvid_coco(width=1024, height=1024, **SCALES[scale]), images=False)
+    if scale in RESULT_ROWS:
+        write_results(work / "xsvid" / "annotations" / "train.json", work / "results.json", RESULT_ROWS[scale])
+
+
+def write_results(gt: Path, target: Path, rows: int) -> None:
+    """A detector's output on every frame of `gt`: image by image, bbox to 3 decimals, score to 5."""
+    import numpy as np
+    import orjson
+
+    doc = orjson.loads(gt.read_bytes())
+    images = np.array([i["id"] for i in doc["images"]], dtype=np.int64)
+    categories = np.array([c["id"] for c in doc["categories"]], dtype=np.int64)
+    rng = np.random.default_rng(0)
+    image = np.sort(rng.choice(images, rows))
+    category = rng.choice(categories, rows)
+    xy = np.round(rng.uniform(0, 1000, (rows, 2)), 3)
+    wh = np.round(rng.uniform(2, 40, (rows, 2)), 3)
+    score = np.round(rng.uniform(0.001, 1, rows), 5)
+    row = '{"image_id": %d, "category_id": %d, "bbox": [%r, %r, %r, %r], "score": %r}'
+    with open(target, "w") as out:
+        out.write("[")
+        for start in range(0, rows, 100_000):
+            stop = min(rows, start + 100_000)
+            columns = [image[start:stop].tolist(), category[start:stop].tolist(), xy[start:stop, 0].tolist(),
+                       xy[start:stop, 1].tolist(), wh[start:stop, 0].tolist(), wh[start:stop, 1].tolist(),
+                       score[start:stop].tolist()]
+            flat = tuple(v for r in zip(*columns) for v in r)
+            out.write(("," if start else "") + ", ".join([row] * (stop - start)) % flat)
+        out.write("]")
 
 
 # conversion -> the v1 ratio project/baseline it must stay under; v2 has a memory target instead
@@ -77,19 +110,20 @@ def main() -> None:
         generate(sys.argv[2], Path(sys.argv[3]))
         return
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", choices=SCALES, nargs="+", default=["v1", "v2"])
+    parser.add_argument("--scale", choices=SCALES, nargs="+", default=["v1", "v2", "results"])
     parser.add_argument("--work", type=Path, default=HERE / "data")
     parser.add_argument("--results", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    tables = [bench(scale, args) for scale in args.scale]
+    tables = [bench_results(scale, args) if scale in RESULT_ROWS else bench(scale, args) for scale in args.scale]
     header = ["# Benchmark", "",
               f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"{platform.platform()}; {time.strftime('%Y-%m-%d')}.", "",
               "Each conversion is its own process; wall time and the child's peak RSS; v1 rows are the "
               "best of {args.repeat} runs, project and baseline alternating, v2 rows one run. Targets: v1 COCO→YOLO ≤ 1.3x the baseline, "
-              "other v1 rows ≤ 1.5x; v2 peak RSS ≤ 2 GB.".replace("{args.repeat}", str(args.repeat)), ""]
-    target = args.results or (HERE / "RESULTS.md" if args.scale != ["tiny"] else args.work / "tiny" / "RESULTS.md")
+              "other v1 rows ≤ 1.5x; v2 peak RSS ≤ 2 GB; results rows one run.".replace("{args.repeat}", str(args.repeat)), ""]
+    small = all(scale.endswith("tiny") for scale in args.scale)
+    target = args.results or (HERE / "RESULTS.md" if not small else args.work / args.scale[0] / "RESULTS.md")
     target.write_text("\n".join(header + [line for t in tables for line in t]) + "\n")
     print(f"written {target}")
 
@@ -167,6 +201,38 @@ def bench(scale: str, args: argparse.Namespace) -> list[str]:
         speedup = times["COCO→YOLO"] / times["COCO→YOLO --workers 2"]
         table += ["", f"`--workers 2` speed-up of COCO→YOLO on {os.cpu_count()} cores: {speedup:.2f}x"]
         print(f"--workers 2 speed-up: {speedup:.2f}x")
+    return table + [""]
+
+
+def bench_results(scale: str, args: argparse.Namespace) -> list[str]:
+    """A COCO results file of RESULT_ROWS rows on an XS-VID-sized ground truth -> MOT results and
+    -> TAO results, against the one-pass baselines."""
+    work = args.work / scale
+    gt, source = work / "xsvid" / "annotations" / "train.json", work / "results.json"
+    if not source.exists():
+        print(f"generating {scale} data in {work} ...", file=sys.stderr)
+        subprocess.run([sys.executable, __file__, "--generate", scale, str(work)], check=True)
+    out = work / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    cli = [sys.executable, "-m", "xsvid_convert.cli", "convert", source]
+    base = [sys.executable, str(HERE / "baselines.py")]
+    jobs = [("COCO results→MOT results", cli + [out / "mot", "--from", "coco-results", "--to", "mot-results", "--gt", gt, "-q"],
+             out / "mot", base + ["coco_results_to_mot_results", source, out / "mot_base", gt], out / "mot_base"),
+            ("COCO results→TAO results", cli + [out / "tao.json", "--from", "coco-results", "--to", "tao-results", "--gt", gt, "-q"],
+             out / "tao.json", base + ["coco_results_to_tao_results", source, out / "tao_base.json", gt], out / "tao_base.json")]
+    table = [f"## {scale}: {RESULT_ROWS[scale]:,} result rows on {SCALES[scale]}", "",
+             "| conversion | project s | project peak MB | baseline s | baseline peak MB | ratio | check |", "|---|---|---|---|---|---|---|"]
+    for name, ours, ours_out, theirs, theirs_out in jobs:
+        t_ours, m_ours = run([str(c) for c in ours], ours_out)
+        t_base, m_base = run([str(c) for c in theirs], theirs_out)
+        same = ""
+        if ours_out.is_dir():
+            a, b = labels(ours_out), labels(theirs_out)
+            same = "same rows" if a == b else f"ROWS DIFFER ({sum(a.get(k) != v for k, v in b.items())} files)"
+        print(f"{name:26} project {t_ours:7.2f} s {m_ours:7.0f} MB | baseline {t_base:7.2f} s {m_base:7.0f} MB"
+              f" | ratio {t_ours / t_base:5.2f} {same}", flush=True)
+        table.append(f"| {name} | {t_ours:.2f} | {m_ours:.0f} | {t_base:.2f} | {m_base:.0f} | {t_ours / t_base:.2f} | {same} |")
     return table + [""]
 
 

@@ -111,9 +111,10 @@ def _sample(tmp_path):
 
 
 # UAVDT's category table and VisDrone-DET's independent images do not fit this sample: their
-# directions are tested in their own files (tests/test_uavdt.py, tests/test_visdrone_det.py)
+# directions are tested in their own files (tests/test_uavdt.py, tests/test_visdrone_det.py);
+# results formats in tests/test_results.py
 OWN_DIRECTION_TESTS = {"uavdt", "visdrone-det"}
-SAMPLE_FORMATS = [name for name in formats.FORMATS if name not in OWN_DIRECTION_TESTS]
+SAMPLE_FORMATS = [name for name, spec in formats.FORMATS.items() if name not in OWN_DIRECTION_TESTS and not spec.results]
 
 
 @pytest.mark.parametrize("source,via", [(a, b) for a, b in itertools.product(SAMPLE_FORMATS, repeat=2) if a != b])

@@ -324,6 +324,37 @@ app.command("roundtrip")(_command(_roundtrip, _read_params() + [
     "Example: xsvid-convert roundtrip MOT17/train --from mot --via cocovid")))
 
 
+
+def _evaluate(gt: Path, pred: Path, fmt: Any = None, json: bool = False, plot: Optional[Path] = None,
+              min_score: Optional[float] = None, lenient: bool = False, **options: Any) -> None:
+    from .tools import evaluate as evaluate_mod
+
+    def action() -> dict:
+        report = evaluate_mod.evaluate(gt, pred, fmt.value if fmt else None, min_score=min_score,
+                                       run=Run(lenient=lenient), **_values(options))
+        if plot is not None:
+            with atomic_output(plot, is_dir=False, overwrite=True) as target:
+                evaluate_mod.plot(report, target)
+        return report
+
+    report = _guarded(action)
+    _print_json(report) if json else print(evaluate_mod.text(report))
+
+
+app.command("evaluate")(_command(_evaluate, [
+    inspect.Parameter("gt", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                      annotation=Annotated[Path, typer.Argument(help="Ground truth.")]),
+    inspect.Parameter("pred", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                      annotation=Annotated[Path, typer.Argument(help="Predictions (results).")]),
+    _param("fmt", Annotated[Optional[ReadFmt], typer.Option("--from", help="The predictions' format (guessed when omitted).")]),
+    JSON, _param("plot", Annotated[Optional[Path], typer.Option("--plot", help="Draw AP per size bucket to this PNG.")]),
+    _param("min_score", Annotated[Optional[float], typer.Option("--min-score", help="Tracking: drop predictions scored below (score_mot's botsort-tau03 is 0.3).")]),
+    _param("lenient", Annotated[bool, typer.Option("--lenient", help="Skip bad prediction rows with a warning each (TAO: a track takes its first category).")], False),
+] + [p for p in _format_params(("read",)) if p.name != "gt"], (
+    "XS-VID's detection metrics (COCO AP, AP50, AP75, AP_es/rs/gs, AP_small/medium/large) and, when the predictions "
+    "have track ids, its MOTChallenge metrics (MOTA, IDF1, ...).\n\n"
+    "Example: xsvid-convert evaluate XS-VID/annotations/test.json predictions.json --from coco-results --json")))
+
 @app.command("formats")
 def list_formats(json: Annotated[bool, typer.Option("--json", help="The registry as JSON.")] = False) -> None:
     """List every format, what it reads and writes, and what it cannot carry.

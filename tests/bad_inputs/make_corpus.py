@@ -201,6 +201,67 @@ def imagenet_vid_case(name: str, message: str, names: str, frames: dict[int, byt
         (folder / rel).write_bytes(data)
 
 
+def results_gt() -> dict:
+    """The ground truth of the results cases: two videos whose frames share names."""
+    doc = {"categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "person"}],
+           "videos": [{"id": 1, "name": "v1"}, {"id": 2, "name": "v2"}], "images": [], "annotations": []}
+    for v in (1, 2):
+        for f in range(2):
+            image_id = len(doc["images"]) + 1
+            doc["images"].append({"id": image_id, "file_name": f"v{v}/{f:07d}.png", "width": 16, "height": 16,
+                                  "video_id": v, "frame_index": f})
+            doc["annotations"].append({"id": image_id, "image_id": image_id, "category_id": 1, "bbox": [1, 2, 3, 4],
+                                       "area": 12, "iscrowd": 0, "track_id": v})
+    return doc
+
+
+def results_case(fmt: str, name: str, input_: str, names: str, message: str, files: dict[str, bytes]) -> None:
+    """A results input (files relative to the case) beside its ground truth `gt.json`."""
+    folder = case(fmt, name, input_, names, message)
+    MANIFEST[-1]["gt"] = "gt.json"
+    (folder / "gt.json").write_bytes(orjson.dumps(results_gt(), option=orjson.OPT_INDENT_2))
+    for rel, data in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+
+
+def rows(*items: dict) -> bytes:
+    return orjson.dumps(list(items), option=orjson.OPT_INDENT_2)
+
+
+def result_cases() -> None:
+    det = {"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.9}
+    track = {**det, "video_id": 1, "track_id": 0}
+    results_case("coco-results", "not_a_list", "pred.json", "pred.json", "expected a JSON list",
+                 {"pred.json": orjson.dumps({"annotations": [det]})})
+    results_case("coco-results", "unknown_image_id", "pred.json", "pred.json", "image id 99 is not in the ground truth",
+                 {"pred.json": rows(det, {**det, "image_id": 99})})
+    results_case("coco-results", "score_missing", "pred.json", "pred.json", "missing key 'score'",
+                 {"pred.json": rows({k: v for k, v in det.items() if k != "score"})})
+    results_case("coco-results", "score_nan_as_text", "pred.json", "pred.json", "score must be a finite number",
+                 {"pred.json": rows({**det, "score": "nan"})})
+    results_case("tao-results", "track_in_two_videos", "pred.json", "pred.json", "appears in video 2 and in video 1",
+                 {"pred.json": rows(track, {**track, "image_id": 3, "video_id": 2})})
+    results_case("tao-results", "two_categories_in_a_track", "pred.json", "pred.json", "one category per track",
+                 {"pred.json": rows(track, {**track, "image_id": 2, "category_id": 2})})
+    results_case("tao-results", "video_not_the_image_s", "pred.json", "pred.json", "is not the video of image 1",
+                 {"pred.json": rows({**track, "video_id": 2})})
+    results_case("yolo-pred", "flat_folder_with_colliding_names", "run", "run/labels/0000000.txt",
+                 "could be any of 2 frames", {"run/labels/0000000.txt": b"0 0.5 0.5 0.2 0.2 0.9\n"})
+    results_case("yolo-pred", "no_confidence_column", "run", "run/labels/v1/0000000.txt",
+                 "expected `class xc yc w h conf`", {"run/labels/v1/0000000.txt": b"0 0.5 0.5 0.2 0.2\n"})
+    results_case("yolo-pred", "class_beyond_the_model", "run", "run/labels/v2/0000001.txt",
+                 "class '7' is not one of the model's 2 classes", {"run/labels/v2/0000001.txt": b"7 0.5 0.5 0.2 0.2 0.9\n"})
+    results_case("mot-results", "unknown_sequence", "mot", "mot/v9.txt", "the ground truth has no video named 'v9'",
+                 {"mot/v9.txt": b"1,1,1,2,3,4,0.9,-1,-1,-1\n"})
+    results_case("mot-results", "frame_not_in_ground_truth", "mot", "mot/v1.txt",
+                 "frame 9 of 'v1' is not in the ground truth", {"mot/v1.txt": b"1,1,1,2,3,4,0.9,-1,-1,-1\n9,1,1,2,3,4,0.9,-1,-1,-1\n"})
+    results_case("visdrone-results", "category_not_in_ground_truth", "vd", "vd/v2.txt", "category id 42 is not among",
+                 {"vd/v2.txt": b"1,-1,1,2,3,4,0.9,42,-1,-1\n"})
+    results_case("visdrone-results", "nine_columns", "vd", "vd/v1.txt", "expected 10 comma-separated",
+                 {"vd/v1.txt": b"1,-1,1,2,3,4,0.9,1,-1\n"})
+
+
 def main() -> None:
     shutil.rmtree(CASES, ignore_errors=True)
     MANIFEST.clear()
@@ -343,6 +404,9 @@ def main() -> None:
     imagenet_vid_case("list_frame_count_wrong", "has 300 frames; Annotations/VID has 2", "Lists/VID_train_15frames.txt",
                       lists={"Lists/VID_train_15frames.txt": ("train/" + VID_SNIPPET + " 1 1 2\ntrain/" + VID_SNIPPET
                                                               + " 1 2 300\n").encode()})
+
+    # ---- results (each beside its ground truth gt.json)
+    result_cases()
 
     # git keeps no empty folder: a case that is an empty folder gets a note that no reader looks at
     for folder in sorted(CASES.rglob("*")):

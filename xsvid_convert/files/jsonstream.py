@@ -3,7 +3,8 @@
 `orjson.loads` of XS-VIDv2's 0.6 GB annotation file makes 4.5M dicts, several GB.  Instead the
 `annotations` array is cut into slices of a few MB, each parsed with orjson and turned into
 columns before the next is read; the rest of the document is parsed whole, with `[]` in place of
-the annotations.
+the annotations.  A results file, one top-level list of objects, is sliced the same way
+(`read_list`).
 
 Where to cut needs no scan of the bytes: a slice starts at an element boundary and is cut just
 after a `}` that is followed by `,` or `]`.  If that `}` closes the last element, `[slice]` parses;
@@ -32,25 +33,49 @@ def read_annotations(path: Path, slice_bytes: int, take: Callable[[int, list], N
         start = _find_start(fh)
         if start is None:
             return None
-        pos, index, size = start + 1, 0, slice_bytes
-        while True:
-            fh.seek(pos)
-            buf = fh.read(size)
-            lead = len(buf) - len(buf.lstrip(BLANKS))
-            if buf[lead:lead + 1] == b"]":
-                return (start, pos + lead) if index == 0 else None  # `[]`; `,]` is not JSON
-            cut = _cut(buf)
-            if cut is None:
-                if len(buf) < size:
-                    return None  # the end of the file and still no complete element
-                size *= 2  # an element larger than the slice
-                continue
-            items, separator = cut
-            take(index, items)
-            index += len(items)
-            if buf[separator:separator + 1] == b"]":
-                return start, pos + separator
-            pos, size = pos + separator + 1, slice_bytes
+        return _read_elements(fh, start, slice_bytes, take)
+
+
+def read_list(path: Path, slice_bytes: int, take: Callable[[int, list], None]) -> bool:
+    """`read_annotations` for a document that is itself a list of objects (a results file):
+    True when every element was passed to `take` and nothing but blanks follows the `]`; False
+    when the file is not laid out so (the caller then reads it whole, which names the error)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+        lead = len(head) - len(head.removeprefix(b"\xef\xbb\xbf").lstrip(BLANKS))
+        if head[lead:lead + 1] != b"[":
+            return False
+        span = _read_elements(fh, lead, slice_bytes, take)
+        if span is None:
+            return False
+        fh.seek(span[1] + 1)
+        while block := fh.read(SEARCH_BLOCK):
+            if block.strip(BLANKS):
+                return False
+        return True
+
+
+def _read_elements(fh, start: int, slice_bytes: int, take: Callable[[int, list], None]) -> tuple[int, int] | None:
+    """The slices of the array whose `[` is at `start` (see `read_annotations`)."""
+    pos, index, size = start + 1, 0, slice_bytes
+    while True:
+        fh.seek(pos)
+        buf = fh.read(size)
+        lead = len(buf) - len(buf.lstrip(BLANKS))
+        if buf[lead:lead + 1] == b"]":
+            return (start, pos + lead) if index == 0 else None  # `[]`; `,]` is not JSON
+        cut = _cut(buf)
+        if cut is None:
+            if len(buf) < size:
+                return None  # the end of the file and still no complete element
+            size *= 2  # an element larger than the slice
+            continue
+        items, separator = cut
+        take(index, items)
+        index += len(items)
+        if buf[separator:separator + 1] == b"]":
+            return start, pos + separator
+        pos, size = pos + separator + 1, slice_bytes
 
 
 def _cut(buf: bytes) -> tuple[list, int] | None:
