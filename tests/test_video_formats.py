@@ -110,21 +110,3 @@ def _sample(tmp_path):
     return write_dataset(tmp_path / "x", xsvid_coco(videos=2, frames=4, tracks=4))
 
 
-# UAVDT's category table and VisDrone-DET's independent images do not fit this sample: their
-# directions are tested in their own files (tests/test_uavdt.py, tests/test_visdrone_det.py);
-# results formats in tests/test_results.py
-OWN_DIRECTION_TESTS = {"uavdt", "visdrone-det"}
-SAMPLE_FORMATS = [name for name, spec in formats.FORMATS.items() if name not in OWN_DIRECTION_TESTS and not spec.results]
-
-
-@pytest.mark.parametrize("source,via", [(a, b) for a, b in itertools.product(SAMPLE_FORMATS, repeat=2) if a != b])
-def test_every_direction_round_trips_within_the_loss_matrix(tmp_path, source, via):
-    """All 20 directions: A -> B -> A differs from A only in what B cannot carry."""
-    coco = _sample(tmp_path)
-    src = tmp_path / ("src.json" if formats.get(source).output == "file" else "src")
-    xc.convert(coco, src, "coco", source, split="train", layout="ultralytics")
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    result = roundtrip.check(src, source, via, scratch, image_size=(96, 64))
-    assert result.ok, result.text()
-    assert result.lost == formats.loss(source, via)

@@ -24,12 +24,14 @@ FIELDS = {
     "category_ids": "original category ids",
     "category_names": "category names",
     "videos": "videos and frame order",
+    "file_names": "frame file names (frames come back named by their index)",
     "frames_without_video": "frames outside any video (they come back in a made-up video per folder)",
     "empty_frames": "frames without boxes after a video's last box (when no image is written)",
     "track_id": "track ids",
     "score": "scores / consider flags",
     "score_unknown": "absent scores (written as the consider flag: 1, 0 when ignored)",
     "ignore": "ignore flag",
+    "ignored_boxes": "category and track of ignored boxes (they become ignore regions)",
     "ignored_score": "scores of ignored boxes (written as 0)",
     "truncation": "truncation",
     "occlusion": "occlusion",
@@ -37,6 +39,7 @@ FIELDS = {
     "visibility_unknown": "absent visibility (written as 1.0)",
     "image_ids": "image, annotation and video ids",
     "exact_boxes": "box coordinates bit-exact",
+    "unclipped_boxes": "boxes reaching outside their image (clipped to it; empty ones dropped)",
     "extras": "other keys (segmentation, attributes, ...)",
 }
 ALL_FIELDS = frozenset(FIELDS)

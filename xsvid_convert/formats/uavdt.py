@@ -337,7 +337,7 @@ def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:
 FORMAT = Format(
     "uavdt", "UAVDT sequences + GT/<seq>_gt_whole.txt, _gt_ignore.txt, _gt.txt", read, write, detect,
     options=UavdtOptions,
-    carries=frozenset({"category_ids", "videos", "track_id", "ignore", "exact_boxes"}),
+    carries=frozenset({"unclipped_boxes", "category_ids", "videos", "track_id", "ignore", "exact_boxes"}),
     lossy_note="categories are UAVDT's table (car, truck, bus, ignore regions); out-of-view and occlusion codes "
                "travel as extras", fixed_categories=True, per_sequence_tracks=True, annotation_files=annotation_files,
     shortcuts=(("coco", "xsvid-convert uavdt-to-coco UAVDT/ uavdt.json"),),

@@ -167,8 +167,8 @@ def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:
 
 FORMAT = Format(
     "visdrone", "VisDrone2019-VID sequences + annotations", read, write, detect, options=VisDroneOptions,
-    carries=frozenset({"category_ids", "videos", "track_id", "score", "ignore", "truncation", "occlusion",
-                       "exact_boxes"}),
+    carries=frozenset({"unclipped_boxes", "category_ids", "videos", "track_id", "score", "ignore", "ignored_boxes", "truncation",
+                       "occlusion", "exact_boxes"}),
     lossy_note="category names are VisDrone's table", fixed_categories=True, per_sequence_tracks=True,
     annotation_files=annotation_files,
     shortcuts=(("coco", "xsvid-convert visdrone-to-coco VisDrone2019-VID-val/ val.json"),

@@ -193,8 +193,8 @@ def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:
 FORMAT = Format(
     "visdrone-det", "VisDrone2019-DET images + one annotation file per image", read, write, detect,
     options=VisDroneDetOptions,
-    carries=frozenset({"category_ids", "frames_without_video", "empty_frames", "score", "ignore", "truncation",
-                       "occlusion", "exact_boxes"}),
+    carries=frozenset({"unclipped_boxes", "category_ids", "frames_without_video", "file_names", "empty_frames", "score", "ignore",
+                       "ignored_boxes", "truncation", "occlusion", "exact_boxes"}),
     lossy_note="category names are VisDrone's table; no videos or tracks", fixed_categories=True,
     annotation_files=annotation_files,
     shortcuts=(("coco", "xsvid-convert visdrone-det-to-coco VisDrone2019-DET-val/ val.json"),),

@@ -56,14 +56,15 @@ def check(src: Path, source: str, via: str, scratch: Path, **options: Any) -> Re
             result.files_checked = compare_files(spec_a.annotation_files(src, opts),
                                                  spec_a.annotation_files(middle, opts), result.differences)
         back = api.read(middle, via, run=sizes, **options)
-        result.differences += compare(original, back, spec_a.carries, exact=True)
+        result.differences += compare(original, back, spec_a.carries, exact="exact_boxes" in spec_a.carries)
         return result
     mid = api.read(middle, via, run=sizes, **options)
     _point_at_images(original, mid)
     end = scratch / ("end.json" if spec_a.output == "file" else "end")
     api.write(mid, end, source, **options)
     back = api.read(end, source, run=sizes, **options)
-    result.differences += compare(original, back, spec_a.carries & spec_b.carries, exact="exact_boxes" in spec_b.carries)
+    carried = spec_a.carries & spec_b.carries
+    result.differences += compare(original, back, carried, exact="exact_boxes" in carried)
     return result
 
 
@@ -122,22 +123,28 @@ def _short(value: Any) -> str:
     return text if len(text) < 60 else text[:57] + "..."
 
 
-def _frame_key(ds: Dataset, by_video: bool) -> list[tuple]:
+def _frame_keys(ds: Dataset, carried: frozenset[str]) -> list[tuple]:
+    """What matches a frame with its copy: its video and index, else its file name, else (a
+    target that keeps neither) its place in file-name order."""
     videos = {v.id: v.name for v in ds.videos}
-    if by_video and ds.videos and all(f.video_id is not None and f.frame_index is not None for f in ds.frames):
+    if "videos" in carried and ds.videos and all(f.video_id is not None and f.frame_index is not None
+                                                 for f in ds.frames):
         return [(videos[f.video_id], f.frame_index) for f in ds.frames]
-    return [(f.file_name,) for f in ds.frames]
+    if "file_names" in carried:
+        return [(f.file_name,) for f in ds.frames]
+    rank = {k: r for r, k in enumerate(sorted(range(len(ds.frames)), key=lambda k: ds.frames[k].file_name))}
+    return [(f"frame #{rank[k]}",) for k in range(len(ds.frames))]
 
 
 def compare(a: Dataset, b: Dataset, carried: frozenset[str], exact: bool) -> list[str]:
     """What differs between `a` and `b` among the fields both formats carry."""
     out = _compare_categories(a, b, carried)
-    keys_a, keys_b = _frame_key(a, "videos" in carried), _frame_key(b, "videos" in carried)
+    keys_a, keys_b = _frame_keys(a, carried), _frame_keys(b, carried)
     index_b = {k: i for i, k in enumerate(keys_b)}
     missing = [k for k in keys_a if k not in index_b]
     if missing and "empty_frames" in carried:
         out.append(f"{len(missing)} frames not written back, first {missing[0]}")
-    rows_a = _rows_by_frame(a, exact, "ignore" in carried)
+    rows_a = _rows_by_frame(a, "unclipped_boxes" in carried, "ignore" in carried)
     rows_b = _rows_by_frame(b, True, True)
     names = {c.id: c.name for c in a.categories}, {c.id: c.name for c in b.categories}
     for ka, fa in zip(keys_a, a.frames):
@@ -167,14 +174,33 @@ def _compare_categories(a: Dataset, b: Dataset, carried: frozenset[str]) -> list
 
 def _compare_boxes(frame: tuple, fa: Any, ra: list[dict], rb: list[dict], carried: frozenset[str], exact: bool,
                    names: tuple[dict, dict]) -> list[str]:
+    """The boxes of one frame in order; where that finds differences, in a common order too
+    (a format may group its rows otherwise, e.g. ignore regions in a file of their own): the
+    fewer differences stand."""
     if len(ra) != len(rb):
         return [f"frame {frame}: {len(ra)} boxes became {len(rb)}"]
     tol = 0.0 if exact else 1e-6 * max(fa.width or 1, fa.height or 1)
+    in_order = _box_differences(frame, ra, rb, carried, tol, names)
+    if not in_order:
+        return []
+    reordered = _box_differences(frame, sorted(ra, key=_place), sorted(rb, key=_place), carried, tol, names)
+    return min(in_order, reordered, key=len)
+
+
+def _place(box: dict) -> tuple:
+    return tuple(round(v, 2) for v in box["xywh"])
+
+
+def _box_differences(frame: tuple, ra: list[dict], rb: list[dict], carried: frozenset[str], tol: float,
+                     names: tuple[dict, dict]) -> list[str]:
     out = []
     for box_a, box_b in zip(ra, rb):
         problems = []
         if any(abs(p - q) > tol for p, q in zip(box_a["xywh"], box_b["xywh"])):
             problems.append(f"box {box_a['xywh']} became {box_b['xywh']}")
+        if box_a["ignore"] and box_b["ignore"] and "ignored_boxes" not in carried:
+            out += [f"frame {frame}: " + "; ".join(problems)] if problems else []
+            continue
         if "category_ids" in carried and box_a["category"] != box_b["category"]:
             problems.append(f"category {box_a['category']} became {box_b['category']}")
         elif "category_names" in carried and names[0][box_a["category"]] != names[1][box_b["category"]]:
@@ -206,8 +232,9 @@ def _same(x: Any, y: Any) -> bool:
     return x == y
 
 
-def _rows_by_frame(ds: Dataset, exact: bool, keep_ignored: bool) -> dict[int, list[dict]]:
-    """Boxes per frame id in dataset order; for a lossy target, clipped as YOLO must clip them."""
+def _rows_by_frame(ds: Dataset, unclipped: bool, keep_ignored: bool) -> dict[int, list[dict]]:
+    """Boxes per frame id in dataset order; for a target that clips boxes to the image (YOLO),
+    clipped as it must, empty ones left out."""
     b = ds.boxes
     sizes = {f.id: (f.width, f.height) for f in ds.frames}
     out: dict[int, list[dict]] = {}
@@ -217,7 +244,7 @@ def _rows_by_frame(ds: Dataset, exact: bool, keep_ignored: bool) -> dict[int, li
         if not keep_ignored and columns["ignore"][i]:
             continue
         x, y, w, h = columns["x"][i], columns["y"][i], columns["w"][i], columns["h"][i]
-        if not exact:
+        if not unclipped:
             W, H = sizes[columns["frame_id"][i]]
             x1, y1 = min(max(x, 0), W), min(max(y, 0), H)
             x2, y2 = min(max(x + w, 0), W), min(max(y + h, 0), H)

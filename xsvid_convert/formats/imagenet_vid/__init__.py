@@ -66,7 +66,7 @@ def annotation_files(path: Path, options: Any) -> dict[str, Path]:
 FORMAT = Format(
     "imagenet-vid", "ImageNet-VID (ILSVRC2015) XML per frame + ImageSets lists", read, write, detect,
     options=ImagenetVidOptions,
-    carries=frozenset({"category_ids", "videos", "empty_frames", "track_id"}),
+    carries=frozenset({"unclipped_boxes", "category_ids", "videos", "empty_frames", "track_id"}),
     lossy_note="category names are ImageNet-VID's 30 classes; corners xmin/ymin/xmax/ymax (w = xmax - xmin: "
                "exact for whole numbers, fractional ones may move in the last bit); no scores, no ignore flag; "
                "occluded/generated travel as box keys (COCO and CocoVID keep them)",

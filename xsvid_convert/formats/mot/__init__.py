@@ -46,7 +46,7 @@ def annotation_files(path: Path, options: MotOptions) -> dict[str, Path]:
 
 FORMAT = Format(
     "mot", "MOTChallenge gt/det txt + seqinfo.ini", read, write, detect, options=MotOptions,
-    carries=frozenset({"category_ids", "videos", "empty_frames", "track_id", "score", "ignore", "visibility",
+    carries=frozenset({"unclipped_boxes", "category_ids", "videos", "empty_frames", "track_id", "score", "ignore", "ignored_boxes", "visibility",
                        "visibility_unknown", "exact_boxes"}),
     lossy_note="category names only through gt/labels.txt", splits=True, fixed_categories=True,
     per_sequence_tracks=True, annotation_files=annotation_files,

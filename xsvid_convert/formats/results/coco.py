@@ -74,7 +74,7 @@ def detect(path: Path) -> int:
 FORMAT = Format(
     NAME, "COCO detection results: JSON list of image_id, category_id, bbox, score (read with --gt)",
     read, write, detect, options=CocoResultsOptions, output="file",
-    carries=frozenset({"category_ids", "category_names", "videos", "empty_frames", "score"}),
+    carries=frozenset({"unclipped_boxes", "category_ids", "category_names", "videos", "empty_frames", "score"}),
     lossy_note="bbox rounded to 3 decimals and score to 5, as XS-VID's YOLOFT writes them; ignored boxes dropped",
     results=True,
 )

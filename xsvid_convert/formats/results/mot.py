@@ -135,7 +135,7 @@ def _first_row(path: Path) -> list[str] | None:
 FORMAT = Format(
     NAME, "MOTChallenge results: <seq>.txt, frame,id,x,y,w,h,score,-1,-1,-1 (read with --gt)",
     read, write, detect, options=MotResultsOptions,
-    carries=frozenset({"videos", "empty_frames", "track_id", "score"}),
+    carries=frozenset({"unclipped_boxes", "videos", "empty_frames", "track_id", "score"}),
     lossy_note="no class column; numbers to 2 decimals as score_mot.py writes them; ignore-category boxes dropped",
     results=True,
 )

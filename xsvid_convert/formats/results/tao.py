@@ -108,7 +108,7 @@ def detect(path: Path) -> int:
 FORMAT = Format(
     NAME, "TAO tracking results: JSON list of image_id, video_id, track_id, category_id, bbox, score (read with --gt)",
     read, write, detect, options=TaoResultsOptions, output="file",
-    carries=frozenset({"category_ids", "category_names", "videos", "empty_frames", "score", "track_id",
+    carries=frozenset({"unclipped_boxes", "category_ids", "category_names", "videos", "empty_frames", "score", "track_id",
                        "exact_boxes"}),
     lossy_note="one category per track; ignored boxes dropped",
     results=True,

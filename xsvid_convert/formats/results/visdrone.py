@@ -77,7 +77,7 @@ def detect(path: Path) -> int:
 FORMAT = Format(
     NAME, "VisDrone-VID results: <seq>.txt, frame,target_id,x,y,w,h,score,category,-1,-1 (read with --gt)",
     read, write, detect, options=VisDroneResultsOptions,
-    carries=frozenset({"category_ids", "category_names", "videos", "empty_frames", "track_id", "score",
+    carries=frozenset({"unclipped_boxes", "category_ids", "category_names", "videos", "empty_frames", "track_id", "score",
                        "exact_boxes"}),
     lossy_note="ignored boxes dropped; truncation and occlusion written as -1",
     results=True,
