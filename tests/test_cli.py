@@ -86,19 +86,6 @@ def test_formats_and_help_examples():
     assert "Example: xsvid-convert coco-to-yolo" in run("coco-to-yolo", "--help").stdout
 
 
-def test_visdrone_to_xsvid_category_map(tmp_path):
-    from test_video_formats import make_visdrone
-
-    src = make_visdrone(tmp_path / "vd")
-    out = tmp_path / "x.json"
-    assert run("visdrone-to-coco", src, out, "--category-map", "visdrone-to-xsvid").returncode == 0
-    doc = orjson.loads(out.read_bytes())
-    names = {c["id"]: c["name"] for c in doc["categories"]}
-    # the map's targets, with XS-VID's ids; tricycles and "others" are gone
-    assert names == {2: "bicycle", 4: "car", 5: "ignore", 6: "person", 9: "cyclist_Move"}
-    assert [names[a["category_id"]] for a in doc["annotations"]] == ["car"] * 3 + ["person", "ignore", "car"]
-
-
 @settings(max_examples=25, deadline=None)
 @given(videos=st.integers(1, 3), frames=st.integers(1, 4), tracks=st.integers(0, 5), seed=st.integers(0, 10_000),
        size=st.sampled_from([(96, 64), (1024, 1024), (33, 17)]))

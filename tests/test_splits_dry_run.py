@@ -81,9 +81,9 @@ def test_dry_run_prints_and_writes_nothing(five_videos, tmp_path):
     result = invoke("coco-to-yolo", five_videos, out, "--layout", "yoloft", "--dry-run", "-q")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    # 15 labels, 15 images, data.yaml, train.txt, test.txt, test.json (YOLOFT's eval file)
-    assert lines[0].startswith(f"dry run: {five_videos} -> {out} would write 34 files: frames 15, boxes ")
-    assert lines[1].startswith(f"  {out}/") and len(lines) == 12 and lines[-1] == "  ... and 24 more"
+    # 15 labels, 15 images, data.yaml, images/train.txt, annotations/train.json (YOLOFT's eval file)
+    assert lines[0].startswith(f"dry run: {five_videos} -> {out} would write 33 files: frames 15, boxes ")
+    assert lines[1].startswith(f"  {out}/") and len(lines) == 12 and lines[-1] == "  ... and 23 more"
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["d"]
 
 

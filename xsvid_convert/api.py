@@ -140,8 +140,9 @@ def _write_parts(dataset: Dataset, target: Path, spec: Format, opts: Any, run: R
 
 def convert(src: str | Path, dst: str | Path, from_format: str | None, to_format: str, *,
             category_map: str | None = None, overwrite: bool = False, split_by: str | None = None,
-            val_fraction: float | None = None, val_videos: list[str] | None = None, seed: int = 0,
-            dry_run: bool = False, lenient: bool = False, progress: bool = False, **options: Any) -> Run:
+            val_fraction: float | None = None, val_videos: list[str] | None = None, test_fraction: float | None = None,
+            test_videos: list[str] | None = None, seed: int = 0, dry_run: bool = False, lenient: bool = False,
+            progress: bool = False, **options: Any) -> Run:
     """Read `src`, apply a category map and a video-level split if given, write `dst` (or, with
     `dry_run`, only say what would be written); returns the run with its counts."""
     src, dst = Path(src), Path(dst)
@@ -160,8 +161,9 @@ def convert(src: str | Path, dst: str | Path, from_format: str | None, to_format
     skipped = run.counts["skipped"]
     run.counts.clear()
     run.count("skipped", skipped)
-    if split_by or val_videos:
-        dataset = splits.by_video(dataset, run, val_fraction=val_fraction, val_videos=val_videos, seed=seed)
-    return write(dataset, dst, to_format, overwrite=overwrite, run=run, per_split=bool(split_by or val_videos),
-                 dry_run=dry_run, **options)
+    split = bool(split_by or val_videos or test_videos or test_fraction)
+    if split:
+        dataset = splits.by_video(dataset, run, val_fraction=val_fraction, val_videos=val_videos,
+                                  test_fraction=test_fraction, test_videos=test_videos, seed=seed)
+    return write(dataset, dst, to_format, overwrite=overwrite, run=run, per_split=split, dry_run=dry_run, **options)
 

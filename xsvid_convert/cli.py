@@ -102,6 +102,8 @@ COMMON = [
     ("split_by", Optional[str], typer.Option("--split-by", help="Make train/val sets of whole videos: 'video'.")),
     ("val_fraction", Optional[float], typer.Option("--val-fraction", help="Share of videos for val with --split-by video (default 0.2).")),
     ("val_videos", Optional[str], typer.Option("--val-videos", help="Comma-separated names of the val videos (implies --split-by video).")),
+    ("test_fraction", Optional[float], typer.Option("--test-fraction", help="Share of videos for a test set with --split-by video (default none).")),
+    ("test_videos", Optional[str], typer.Option("--test-videos", help="Comma-separated names of the test videos (implies --split-by video).")),
     ("seed", int, typer.Option("--seed", help="Seed of the video draw for --split-by video.")),
     ("dry_run", bool, typer.Option("--dry-run", help="Print what would be written (counts, first paths) and write nothing.")),
 ]
@@ -156,8 +158,8 @@ def _convert(src: Path, dst: Path, source: str | None, target: str, kwargs: dict
             src, dst, source, target, category_map=common["category_map"], overwrite=common["overwrite"],
             progress=not common["quiet"] and sys.stderr.isatty(), lenient=common["lenient"], split_by=common["split_by"],
             val_fraction=common["val_fraction"],
-            val_videos=[v for v in (common["val_videos"] or "").split(",") if v] or None,
-            seed=common["seed"], dry_run=common["dry_run"], **values)
+            val_videos=_names(common["val_videos"]), test_fraction=common["test_fraction"],
+            test_videos=_names(common["test_videos"]), seed=common["seed"], dry_run=common["dry_run"], **values)
 
     run = _guarded(action, src)
     for warning in run.warnings:
@@ -172,6 +174,10 @@ def _convert(src: Path, dst: Path, source: str | None, target: str, kwargs: dict
         print(f"{src} -> {dst}: {run.summary()}", file=sys.stderr)
     for note in run.notes:
         print(f"note: {one_line(note)}", file=sys.stderr)
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [v for v in (text or "").split(",") if v] or None
 
 
 def _conversion_params(with_formats: bool) -> list[inspect.Parameter]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ConvertError
 from .base import FIELDS, Format
 
-MODULES = ("coco", "cocovid", "yolo", "mot", "visdrone", "visdrone_det", "uavdt", "imagenet_vid",
+MODULES = ("coco", "cocovid", "xsvid", "tao", "yolo", "mot", "visdrone", "visdrone_det", "uavdt", "imagenet_vid",
            "results.coco", "results.tao", "results.yolo", "results.mot", "results.visdrone")
 
 FORMATS: dict[str, Format] = {}

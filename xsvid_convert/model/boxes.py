@@ -175,20 +175,25 @@ def _no_hint(like: np.ndarray, n: int) -> np.ndarray:
     return np.full(n, np.nan if like.dtype.kind == "f" else 0, dtype=like.dtype)
 
 
+def pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per (a, b) pair, equal exactly when the pairs are: a 1-D sort is 5-10x faster
+    than sorting pairs (`np.unique(..., axis=1)`).  Pairs too spread to fold get codes by rank."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    if not len(a):
+        return np.zeros(0, np.int64)
+    b_low, b_span = int(b.min()), int(b.max()) - int(b.min()) + 1
+    a_span = int(a.max()) - int(a.min()) + 1
+    if a_span * b_span < 2**62:
+        return (a - int(a.min())) * b_span + (b - b_low)
+    return np.unique(np.stack([a, b]), axis=1, return_inverse=True)[1].ravel().astype(np.int64)
+
+
 def unique_pairs(a: np.ndarray, b: np.ndarray, return_counts: bool = False) -> Any:
     """`np.unique` of (a, b) pairs as a (2, n) array (with counts).  The pairs are folded into
     one int64 key when they fit: a 1-D sort is 5-10x faster than `np.unique(..., axis=1)`."""
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
-    if not len(a):
-        pairs = np.zeros((2, 0), np.int64)
-        return (pairs, np.zeros(0, np.int64)) if return_counts else pairs
-    b_low, b_span = int(b.min()), int(b.max()) - int(b.min()) + 1
-    a_low, a_span = int(a.min()), int(a.max()) - int(a.min()) + 1
-    if a_span * b_span < 2**62:
-        keys, counts = np.unique((a - a_low) * b_span + (b - b_low), return_counts=True)
-        pairs = np.stack([keys // b_span + a_low, keys % b_span + b_low])
-    else:
-        pairs, counts = np.unique(np.stack([a, b]), axis=1, return_counts=True)
+    _, first, counts = np.unique(pair_codes(a, b), return_index=True, return_counts=True)
+    pairs = np.stack([a[first], b[first]]) if len(a) else np.zeros((2, 0), np.int64)
     return (pairs, counts) if return_counts else pairs
 
 

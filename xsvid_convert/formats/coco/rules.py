@@ -57,9 +57,38 @@ class Rules:
     """Frames without a video join one made per folder; frames without an index get one."""
     frame_key: str = "frame_id"
     """The image key the 0-based frame index is written under."""
+    tracks_list: bool = False
+    """Write a top-level `tracks` list (id, category_id, video_id), as TAO reads (the source is
+    not of this member, or its tracks were renumbered)."""
 
     def track_bit(self, key_index: int) -> int:
         return (key_index + 1) << TRACK_KEY_SHIFT
 
 
 COCO = Rules("coco")
+
+
+def _v2_image(frame: Any, record: dict[str, Any]) -> None:
+    """XS-VID v2 images carry `frame_index` (0-based) and a `frame_id` that strictly increases in
+    each video in file-name order (YOLOFT 2026's protocol checks it)."""
+    if record.get("frame_index") is not None:
+        record.setdefault("frame_id", record["frame_index"])
+
+
+def _v2_video(video: Any, record: dict[str, Any]) -> None:
+    """TAO's evaluation indexes these on every video; a source that has none says nothing is
+    known to be absent or incompletely annotated."""
+    record.setdefault("neg_category_ids", [])
+    record.setdefault("not_exhaustive_category_ids", [])
+
+
+XSVID_V2 = Rules(
+    "xsvid", track_keys=("track_id", "instance_id"), write_track_key="track_id", needs_videos=True,
+    unique_tracks=True, default_annotation_keys=AREA | ISCROWD | VIDEO_ID, ignore_key_on_ignored=True,
+    image_defaults=_v2_image, video_defaults=_v2_video, complete_videos=True, frame_key="frame_index",
+    tracks_list=True,
+)
+"""The XS-VID v2 release JSON: COCO with XS-VID's video keys, as its tools read it: every
+annotation with `iscrowd`, `area`, `video_id` and `track_id` (unique across videos), ignored boxes
+with `ignore` and `iscrowd` 1, images with `frame_index` and `frame_id`, a `tracks` list, and videos
+with TAO's category lists."""

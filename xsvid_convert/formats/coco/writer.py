@@ -32,6 +32,8 @@ def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run) -> No
     box_video = _box_videos(dataset, frame_video)
     track, original = (global_track_ids(dataset, box_video, run) if rules.unique_tracks
                        else (dataset.boxes.track_id, None))
+    if rules.tracks_list and (not same or original is not None or "tracks" not in head):
+        head["tracks"] = tracks_list(dataset.boxes.category_id, track, box_video)
     text = AnnotationText(dataset, rules, same, read_as is not None, box_video, track, original)
     n = len(dataset.boxes)
     with open(target, "wb") as out:
@@ -57,6 +59,15 @@ def _head(dataset: Dataset, rules: Rules, same: bool, family: bool, videos: list
     head = {k: parts.pop(k) for k in order if k in parts}
     head.update(parts)
     return head
+
+
+def tracks_list(category: np.ndarray, track: np.ndarray, box_video: np.ndarray) -> list[dict[str, int]]:
+    """TAO's `tracks`: one per track id, with the category and video of its first box."""
+    has = np.flatnonzero(track != NO_TRACK)
+    ids, first = np.unique(track[has], return_index=True)
+    rows = has[first]
+    return [{"id": int(t), "category_id": int(c), "video_id": int(v)}
+            for t, c, v in zip(ids.tolist(), category[rows].tolist(), box_video[rows].tolist())]
 
 
 def _box_videos(dataset: Dataset, frame_video: list) -> np.ndarray:

@@ -33,6 +33,8 @@ class YoloOptions(ImageSize, Images, Workers):
                           when="write", choices=("drop", "class"))
     split: str | None = option(None, "Split of frames that have none (default: a COCO file's stem "
                                "without instances_, else train).", when="write", metavar="NAME")
+    yoloft: str = option("both", "The YOLOFT generation the --layout yoloft data.yaml is for: 2024, 2026, or one "
+                         "file both load.", when="write", choices=yoloft.GENERATIONS)
 
 
 def write(dataset: Dataset, target: Path, options: YoloOptions, run: Run) -> None:
