@@ -62,25 +62,6 @@ def test_xsvid_round_trip_through_yolo(xsvid, tmp_path, layout):
     assert [(f.file_name, f.frame_index) for f in back.frames] == [(f.file_name, f.frame_index) for f in dataset.frames]
 
 
-def test_yoloft_layout_is_what_yoloft_reads(xsvid, tmp_path):
-    dataset = xc.read(xsvid, "coco")
-    out = tmp_path / "yoloft"
-    xc.write(dataset, out, "yolo", layout="yoloft", split="train")
-    data = load_yaml(out / "data.yaml")
-    assert set(data) >= {"train", "val", "test", "labels_dir", "images_dir", "names", "classes_map", "eval_ann_json"}
-    assert "path" not in data
-    assert data["labels_dir"] == "labels/" and data["images_dir"] == "images/"
-    lines = (out / "images/train.txt").read_text().splitlines()
-    assert lines[0] == "./video_001/0000000.png" and len(lines) == 15
-    # every listed frame exists once `./` is resolved against images_dir, as YOLOFT does
-    assert all((out / data["images_dir"] / line[2:]).is_file() for line in lines)
-    eval_doc = orjson.loads((out / "annotations/test.json").read_bytes())
-    assert data["eval_ann_json"] == str((out / "annotations/test.json").resolve())
-    names = {i["file_name"]: i["id"] for i in eval_doc["images"]}
-    source = {i["file_name"]: i["id"] for i in orjson.loads(xsvid.read_bytes())["images"]}
-    assert names == source  # YOLOFT finds image ids by "<video>/<basename>"
-
-
 def test_boxes_are_clipped_and_empty_ones_dropped_and_counted(tmp_path):
     doc = {
         "images": [{"id": 1, "file_name": "v/0000000.png", "width": 100, "height": 50}],

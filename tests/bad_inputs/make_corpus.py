@@ -72,6 +72,44 @@ def json_case(fmt: str, name: str, message: str, mutate=None, raw: bytes | None 
     (folder / "ann.json").write_bytes(raw)
 
 
+def tao_doc() -> dict:
+    """TAO ground truth: videos with TAO's lists, global track ids, a tracks list."""
+    doc = coco_doc(cocovid=True)
+    doc["videos"][0].update(neg_category_ids=[], not_exhaustive_category_ids=[])
+    for image in doc["images"]:
+        image["frame_index"] = image.pop("frame_id")
+    for ann in doc["annotations"]:
+        ann["track_id"] = ann.pop("instance_id")
+        ann["video_id"] = 1
+        ann["category_id"] = 1
+    doc["tracks"] = [{"id": 1, "category_id": 1, "video_id": 1}]
+    return doc
+
+
+def tao_case(name: str, message: str, mutate) -> None:
+    folder = case("tao", name, "ann.json", "ann.json", message)
+    doc = tao_doc()
+    mutate(doc)
+    (folder / "ann.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+
+
+def release_case(name: str, message: str, names: str, mutate=None, lines: bytes | None = None) -> None:
+    """An XS-VID v2 release: annotations/{train,val_dev,test}.json, splits/, images/."""
+    folder = case("xsvid", name, ".", names, message)
+    for split in ("train", "val_dev", "test"):
+        doc = tao_doc()
+        if split == "test" and mutate is not None:
+            mutate(doc)
+        (folder / "annotations").mkdir(exist_ok=True)
+        (folder / "annotations" / f"{split}.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+        (folder / "splits").mkdir(exist_ok=True)
+        listed = b"../images/v1/0000000.png\n../images/v1/0000001.png\n"
+        (folder / "splits" / f"{split}.txt").write_bytes(lines if split == "test" and lines is not None else listed)
+    for k in range(2):
+        (folder / "images/v1").mkdir(parents=True, exist_ok=True)
+        (folder / "images/v1" / f"{k:07d}.png").write_bytes(png(16, 16))
+
+
 def yolo_case(name: str, message: str, names: str, labels: dict[str, bytes] | None = None,
               data_yaml: bytes | None = None, images: dict[str, bytes] | None = None, to=None) -> None:
     folder = case("yolo", name, ".", names, message, to)
@@ -292,6 +330,30 @@ def main() -> None:
     json_case("coco", "file_name_absolute", "is absolute", lambda d: d["images"][0].update(file_name="/etc/evil.png"))
     json_case("coco", "file_name_nul", "NUL byte", lambda d: d["images"][0].update(file_name="v1/a\u0000.png"))
     json_case("coco", "width_as_text", "width", lambda d: d["images"][0].update(width="wide"))
+    # hostile (issue 10): typed flags and ids, control characters, names twice, overflowing boxes
+    json_case("coco", "iscrowd_as_text", "iscrowd must be 0, 1, true or false", lambda d: d["annotations"][0].update(iscrowd="no"))
+    json_case("coco", "iscrowd_half", "iscrowd must be 0, 1, true or false", lambda d: d["annotations"][0].update(iscrowd=0.5))
+    json_case("coco", "instance_id_1e20", "instance_id: expected an integer", lambda d: d["annotations"][0].update(instance_id=1e20))
+    json_case("coco", "file_name_with_newline", "control character", lambda d: d["images"][0].update(file_name="v1/a\nb.png"))
+    json_case("coco", "file_name_twice", "is used by two images", lambda d: d["images"][1].update(file_name="v1/0000000.png"))
+    json_case("coco", "box_too_large", "too large to measure", lambda d: d["annotations"][0].update(bbox=[1, 1, 1e200, 1e200]))
+    json_case("cocovid", "video_id_not_the_image_s", "is not the video of its image",
+              lambda d: (d["videos"].append({"id": 2, "name": "v2"}), d["annotations"][0].update(video_id=2)))
+
+    # ---- TAO and the XS-VID v2 release
+    tao_case("track_in_two_videos", "TAO needs track ids unique across videos", lambda d: (
+        d["videos"].append({"id": 2, "name": "v2", "neg_category_ids": [], "not_exhaustive_category_ids": []}),
+        d["images"][1].update(video_id=2), d["annotations"][1].update(video_id=2)))
+    tao_case("two_categories_in_a_track", "one category per track", lambda d: d["annotations"][1].update(category_id=2))
+    tao_case("iscrowd_as_text", "iscrowd must be 0, 1, true or false", lambda d: d["annotations"][0].update(iscrowd="no"))
+    release_case("split_line_outside_images", "is not under", "splits/test.txt",
+                 lines=b"../images/v1/0000000.png\n../../../etc/hostname\n")
+    release_case("split_line_not_in_the_json", "is not a frame of annotations/test.json", "splits/test.txt",
+                 lines=b"../images/v1/0000009.png\n")
+    release_case("video_id_not_the_image_s", "is not the video of its image", "annotations/test.json",
+                 mutate=lambda d: d["annotations"][0].update(video_id=7))
+    release_case("track_id_beyond_64_bits", "does not fit in 64 bits", "annotations/test.json",
+                 mutate=lambda d: d["annotations"][0].update(track_id=2**63))
 
     # ---- CocoVID
     json_case("cocovid", "no_videos", "needs a `videos` list", lambda d: d.pop("videos"))
@@ -334,6 +396,13 @@ def main() -> None:
               images={"v1/0000000.png": png(0, 16)})
     yolo_case("truncated_image", "cannot read the image size", "images/train/v1/0000001.png",
               images={"v1/0000000.png": png(16, 16), "v1/0000001.png": b"\x89PNG\r\n\x1a\n"})
+    alias_bomb = b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\ntrain: images/train\nnames: *b\n"
+    yolo_case("yaml_alias_bomb", "aliases", "data.yaml", data_yaml=alias_bomb)
+    yolo_case("list_line_outside", "lies outside the dataset folder", "train.txt",
+              data_yaml=b"train: train.txt\nval: train.txt\nnames: {0: car}\n")
+    (CASES / "yolo/list_line_outside/train.txt").write_bytes(b"images/train/v1/0000000.png\n../../../../../etc/hostname\n")
+    yolo_case("images_dir_climbs_out", "climbs out of its folder", "data.yaml",
+              data_yaml=b"train: images/train\nimages_dir: ../../x/\nlabels_dir: labels/\nnames: {0: car}\n")
 
     # ---- MOT
     mot_case("too_few_columns", "expected 7 to 10 comma-separated MOT columns, found 5", "MOT-01/gt/gt.txt",
@@ -356,6 +425,17 @@ def main() -> None:
     mot_case("sequence_name_climbs_out", "climbs out of its folder", "MOT-01/seqinfo.ini",
              seqinfo=SEQINFO.replace(b"name=MOT-01", b"name=../../escape"))
     mot_case("no_sequence", "no MOT sequence here", ".", gt=None, seqinfo=None)
+    mot_case("imdir_climbs_out", "climbs out of its folder", "MOT-01/seqinfo.ini",
+             seqinfo=SEQINFO.replace(b"imDir=img1", b"imDir=../../../escaped"))
+    mot_case("frame_a_billion", "far beyond what the sequence holds", "MOT-01/gt/gt.txt",
+             gt=b"1,1,1,2,3,4,1,1,1\n1000000000,1,2,2,3,4,1,1,1\n")
+    mot_case("seq_length_a_billion", "far beyond what the sequence holds", "MOT-01/seqinfo.ini",
+             seqinfo=SEQINFO.replace(b"seqLength=2", b"seqLength=1000000000"))
+    mot_case("id_1e20", "id must be a whole number", "MOT-01/gt/gt.txt", gt=b"1,1e20,1,2,3,4,1,1,1\n")
+    mot_case("two_sequences_one_name", "two sequences cannot share a folder", "MOT-02/seqinfo.ini")
+    (CASES / "mot/two_sequences_one_name/MOT-02/gt").mkdir(parents=True)
+    (CASES / "mot/two_sequences_one_name/MOT-02/seqinfo.ini").write_bytes(SEQINFO)
+    (CASES / "mot/two_sequences_one_name/MOT-02/gt/gt.txt").write_bytes(b"1,1,1,2,3,4,1,1,1\n")
 
     # ---- VisDrone-VID
     visdrone_case("eight_columns", "expected 10 comma-separated VisDrone-VID columns, found 8", "annotations/uav0001.txt",
@@ -377,6 +457,8 @@ def main() -> None:
                   images={"uav0001/0000001.png": png(16, 0)})
     visdrone_case("empty_image_file", "cannot read the image size", "sequences/uav0001/0000002.png",
                   images={"uav0001/0000001.png": png(16, 16), "uav0001/0000002.png": b""})
+    visdrone_case("frame_a_billion", "far beyond what the sequence holds", "annotations/uav0001.txt",
+                  rows=b"1,1,1,2,3,4,1,1,0,0\n999999999,1,2,2,3,4,1,4,0,1\n")
     uavdt_and_visdrone_det_cases()
 
     # ---- ImageNet-VID

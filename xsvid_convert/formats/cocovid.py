@@ -27,7 +27,8 @@ def _image_defaults(frame: Frame, record: dict[str, Any]) -> None:
 
 
 COCOVID = Rules(
-    "cocovid", track_keys=("instance_id", "track_id"), write_track_key="instance_id", score_key="mot_conf",
+    "cocovid", track_keys=("instance_id", "track_id"), write_track_key="instance_id", track_key_required=True,
+    score_key="mot_conf",
     float_keys=FLOAT_KEYS, needs_videos=True, unique_tracks=True, default_annotation_keys=AREA | ISCROWD | SCORE,
     default_score=True, default_visibility=1.0, image_defaults=_image_defaults, complete_videos=True,
 )

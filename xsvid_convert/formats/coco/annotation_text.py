@@ -62,7 +62,7 @@ class AnnotationText:
         if default not in names:
             names.append(default)
         which = np.full(len(self.b), names.index(default), np.int64)
-        if source is not None and self.same:
+        if source is not None and (self.same or not self.rules.track_key_required):
             used = (source >> TRACK_KEY_SHIFT) & 3
             which = np.where(used > 0, used - 1, which)
         return names, np.where(self.track != NO_TRACK, which, -1)

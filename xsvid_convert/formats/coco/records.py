@@ -18,15 +18,18 @@ def keys_of(record: Any) -> frozenset | None:
 
 def chosen(fields: dict[str, Any], source: frozenset | None, required: tuple[str, ...], same: bool,
            extras: dict[str, Any]) -> dict[str, Any]:
-    """Fields with a value that the record must have: the source's keys when the source is of this
-    family member (`same`), else every one; then its extras (mapped fields win a clash)."""
-    out = {}
+    """The record's keys: the fields the source record had (every field when the source is not a
+    COCO-family file), its extras, and — for another family member — the fields it lacked, where
+    no extra key of the same name says otherwise."""
+    out, later = {}, {}
     for key, value in fields.items():
         if value is None:
             continue
-        if source is None or not same or key in source or key in required:
+        if source is None or key in source or key in required:
             out[key] = value
-    for key, value in extras.items():
+        elif not same:
+            later[key] = value
+    for key, value in [*extras.items(), *later.items()]:
         out.setdefault(key, value)
     return out
 
@@ -46,13 +49,20 @@ def video_record(v: Video, rules: Rules, same: bool) -> dict[str, Any]:
 
 def image_record(f: Frame, video_id: int | None, frame_index: int | None, rules: Rules, same: bool) -> dict[str, Any]:
     source = keys_of(f)
-    index_key = "frame_index" if source is not None and "frame_index" in source else rules.frame_key
-    if source is None or not same:
-        index_key = rules.frame_key
-    fields = {"id": f.id, "file_name": _file_name(f), "width": f.width, "height": f.height,
-              "video_id": video_id, index_key: frame_index}
-    required = ("id", "file_name") + (("video_id", index_key) if rules.needs_videos else ())
+    # the key the source gave the index under; this member's key too (the model's value unless an
+    # extra key of that name, e.g. XS-VID's own frame_id beside frame_index, says otherwise)
+    own = "frame_index" if source is not None and "frame_index" in source else "frame_id"
+    fields = {"id": f.id, "file_name": _file_name(f), "width": f.width, "height": f.height, "video_id": video_id,
+              own: frame_index}
+    required = ("id", "file_name") + (("video_id", rules.frame_key) if rules.needs_videos else ())
+    if rules.frame_key != own:
+        if rules.needs_videos:
+            fields[rules.frame_key] = frame_index
+        elif not same or source is None:
+            fields[rules.frame_key] = None  # placed after the extras, below
     record = chosen(fields, source, required, same, f.extras)
+    if rules.frame_key != own and not rules.needs_videos and frame_index is not None and (not same or source is None):
+        record.setdefault(rules.frame_key, frame_index)
     if rules.image_defaults is not None and not same:
         rules.image_defaults(f, record)
     return record

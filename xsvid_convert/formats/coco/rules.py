@@ -30,7 +30,9 @@ class Rules:
     track_keys: tuple[str, ...] = ("track_id", "instance_id")
     """Annotation keys that may hold the track id, in order of preference."""
     write_track_key: str = "instance_id"
-    """The key a track is written under when the source is not of this family member."""
+    """The key a track is written under when the source is not of the COCO family, or when this
+    member's consumers need that key (`track_key_required`)."""
+    track_key_required: bool = False
     score_key: str = "score"
     float_keys: tuple[tuple[str, int], ...] = ()
     """Optional per-box numbers this member maps (model column, key bit)."""
@@ -65,7 +67,7 @@ class Rules:
         return (key_index + 1) << TRACK_KEY_SHIFT
 
 
-COCO = Rules("coco")
+COCO = Rules("coco")  # tracks keep the key they were read from (track_id, instance_id)
 
 
 def _v2_image(frame: Any, record: dict[str, Any]) -> None:
@@ -83,7 +85,8 @@ def _v2_video(video: Any, record: dict[str, Any]) -> None:
 
 
 XSVID_V2 = Rules(
-    "xsvid", track_keys=("track_id", "instance_id"), write_track_key="track_id", needs_videos=True,
+    "xsvid", track_keys=("track_id", "instance_id"), write_track_key="track_id", track_key_required=True,
+    needs_videos=True,
     unique_tracks=True, default_annotation_keys=AREA | ISCROWD | VIDEO_ID, ignore_key_on_ignored=True,
     image_defaults=_v2_image, video_defaults=_v2_video, complete_videos=True, frame_key="frame_index",
     tracks_list=True,

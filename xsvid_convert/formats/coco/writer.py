@@ -78,20 +78,28 @@ def _box_videos(dataset: Dataset, frame_video: list) -> np.ndarray:
 
 
 def global_track_ids(dataset: Dataset, box_video: np.ndarray, run: Run) -> tuple[np.ndarray, np.ndarray | None]:
-    """Track ids unique across the file (mmtracking and TAO index tracks by id alone): kept when
-    they already are; otherwise every (video, track) gets a new id from 1 in order of first
-    appearance, and the originals are returned to be written as `mot_instance_id`, as
-    mmtracking's MOT converter does."""
+    """Track ids unique across the file (mmtracking and TAO index tracks by id alone): ids used in
+    one video only are kept; an id used in several videos keeps it in the first (in frame order)
+    and gets new ids, after the largest, in the others.  The originals are returned, to be
+    written as `mot_instance_id`, as mmtracking's MOT converter does."""
     track = dataset.boxes.track_id
     has = track != NO_TRACK
     pairs = unique_pairs(track[has], box_video[has])
     if len(np.unique(pairs[0])) == pairs.shape[1]:
         return track, None
     order, _ = dataset.boxes_by_frame()
+    owner: dict[int, int] = {}
     lookup: dict[tuple[int, int], int] = {}
+    next_id = max(int(track[has].max()), 0) + 1
     new = np.full(len(track), NO_TRACK, dtype=np.int64)
     for i in order[has[order]].tolist():
-        new[i] = lookup.setdefault((int(box_video[i]), int(track[i])), len(lookup) + 1)
-    run.count("renumbered_tracks", len(lookup))
-    run.note("track ids repeat across videos: written as new instance ids, the originals kept as mot_instance_id")
+        key = (int(box_video[i]), int(track[i]))
+        if key not in lookup:
+            if owner.setdefault(key[1], key[0]) == key[0]:
+                lookup[key] = key[1]
+            else:
+                lookup[key], next_id = next_id, next_id + 1
+        new[i] = lookup[key]
+    run.count("renumbered_tracks", sum(1 for (v, t), n in lookup.items() if n != t))
+    run.note("track ids repeat across videos: the repeats written as new ids, the originals kept as mot_instance_id")
     return new, track

@@ -25,7 +25,7 @@ from ...files.text import write_text
 from ...model import Dataset
 from ...run import Run
 from ..coco.rules import XSVID_V2
-from ..coco.writer import write_document
+from ..coco.writer import global_track_ids, write_document
 from ..sequences import folder_name, video_structure
 from ..yolo.labels import classes, frame_texts, normalized_rows
 from ..yolo.workers import run_in_workers
@@ -74,7 +74,21 @@ def release_dataset(dataset: Dataset, options: Any, run: Run) -> Dataset:
         hints = f.hints if kept else {k: v for k, v in f.hints.items() if k != "coco.file_name"}
         frames.append(f.model_copy(update={"file_name": name, "video_id": video, "frame_index": index,
                                            "source": source, "hints": hints}))
-    return dataset.model_copy(update={"frames": frames, "videos": videos, "image_root": None})
+    release = dataset.model_copy(update={"frames": frames, "videos": videos, "image_root": None})
+    return release.model_copy(update={"boxes": _unique_tracks(release, run)})
+
+
+def _unique_tracks(release: Dataset, run: Run):
+    """Track ids unique across the whole release, not only within each split's file (a reader of
+    several splits sees one id per track); the per-sequence ids kept as `mot_instance_id`."""
+    new, original = global_track_ids(release, release.box_video_ids(), run)
+    if original is None:
+        return release.boxes
+    b = release.boxes
+    extras = list(b.extras) if b.extras is not None else [None] * len(b)
+    for i in np.flatnonzero(new != original).tolist():
+        extras[i] = {**(extras[i] or {}), "mot_instance_id": int(original[i])}
+    return b.replace(track_id=new).__class__(extras=extras, hints=b.hints, **{**b.columns(), "track_id": new})
 
 
 def split_members(release: Dataset, options: Any) -> dict[str, list[int]]:
