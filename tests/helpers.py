@@ -27,7 +27,7 @@ def load_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text())
 
 
-def cli(*args) -> "subprocess.CompletedProcess":
+def cli(*args):
     """The command line in its own process, as users run it (signals, exit codes, stderr)."""
     import subprocess
     import sys

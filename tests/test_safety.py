@@ -12,7 +12,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-import yaml
 
 import xsvid_convert as xc
 from xsvid_convert.errors import ConvertError
@@ -185,7 +184,7 @@ def test_every_key_read_is_typed_strictly_and_skipped_leniently(tmp_path, key, v
     doc = xsvid_coco(videos=1, frames=2)
     doc["annotations"][2][key] = value
     src = write_json(tmp_path / "d", doc)
-    with pytest.raises(ConvertError, match=rf"annotations\[2\]"):
+    with pytest.raises(ConvertError, match=r"annotations\[2\]"):
         xc.read(src, "coco")
     run = xc.Run(lenient=True)
     dataset = xc.read(src, "coco", run=run)

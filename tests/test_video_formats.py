@@ -1,12 +1,8 @@
-import itertools
-
 import numpy as np
 import orjson
 import pytest
 
 import xsvid_convert as xc
-from xsvid_convert import formats
-from xsvid_convert.tools import roundtrip
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
 MOT_FIXTURES = ["mmtracking/MOT15/train/TUD-Campus", "datumaro/mot_seq_with_seqinfo"]

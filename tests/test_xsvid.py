@@ -8,7 +8,6 @@ a sparse `paper_track_id`, ignored boxes with `ignore` and `iscrowd`, images wit
 import os
 from pathlib import Path
 
-import numpy as np
 import orjson
 import pytest
 import yaml

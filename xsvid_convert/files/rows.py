@@ -31,9 +31,18 @@ class Rows:
     writer can reproduce `1.0` where the source wrote `1.0` and `1` where it wrote `1`."""
     width: int
     """The widest row (columns actually given)."""
+    comma: np.ndarray | None = None
+    """Per row: whether it ended with a comma (VisDrone files' rows often do)."""
 
     def where(self, path: Path, i: int) -> str:
         return f"{path}:{self.numbers[i]}"
+
+    def subset(self, keep: np.ndarray) -> "Rows":
+        """The rows where `keep` is true."""
+        if keep.all():
+            return self
+        comma = None if self.comma is None else self.comma[keep]
+        return Rows(self.values[keep], self.numbers[keep], self.pointed, self.width, comma)
 
 
 def parse_rows(path: Path, lines: list[str], min_columns: int, max_columns: int, what: str, run: Run) -> Rows:
@@ -41,18 +50,21 @@ def parse_rows(path: Path, lines: list[str], min_columns: int, max_columns: int,
     VisDrone files often have, is allowed).  A bad row is an error, or skipped when lenient."""
     numbers = [k for k, line in enumerate(lines, 1) if line and not line.isspace()]
     body = [lines[k - 1].strip() for k in numbers]
+    comma = np.fromiter(map(methodcaller("endswith", ","), body), bool, len(body))
     body = [line[:-1] if line.endswith(",") else line for line in body]
     widths = np.fromiter(map(methodcaller("count", ","), body), np.int64, len(body)) + 1
     expected = str(min_columns) if min_columns == max_columns else f"{min_columns} to {max_columns}"
     at = lambda i: f"{path}:{numbers[i]}"  # noqa: E731
     keep = run.reject((widths < min_columns) | (widths > max_columns), at,
                       lambda i: f"expected {expected} comma-separated {what} columns, found {widths[i]}")
+    comma = comma[keep]
     body, numbers, widths = _kept(keep, body, numbers, widths)
     tokens = _tokens(body, widths, max_columns)
     values = _numbers(tokens, max_columns)
     if values is None:  # some token is not a number: drop those rows (lenient) and convert again
         keep = run.reject(_non_numeric_rows(tokens, max_columns), at,
                           lambda i: _non_number_message(tokens, max_columns, i))
+        comma = comma[keep]
         body, numbers, widths = _kept(keep, body, numbers, widths)
         tokens = _tokens(body, widths, max_columns)
         values = np.array(tokens, dtype=np.float64).reshape(len(body), max_columns)
@@ -60,10 +72,11 @@ def parse_rows(path: Path, lines: list[str], min_columns: int, max_columns: int,
     infinite, written_nan = np.isinf(values).any(axis=1), (np.isnan(values) & given).any(axis=1)
     keep = run.reject(infinite | written_nan, at, lambda i: "infinite value" if infinite[i] else "NaN is not a value")
     if not keep.all():
+        comma = comma[keep]
         body, numbers, widths = _kept(keep, body, numbers, widths)
         values, tokens = values[keep], _tokens(body, widths, max_columns)
     pointed = _pointed(tokens, max_columns, len(body))
-    return Rows(values, np.asarray(numbers, dtype=np.int64), pointed, int(widths.max()) if len(widths) else 0)
+    return Rows(values, np.asarray(numbers, dtype=np.int64), pointed, int(widths.max()) if len(widths) else 0, comma)
 
 
 def _kept(keep: np.ndarray, body: list[str], numbers: list[int], widths: np.ndarray):
@@ -147,8 +160,11 @@ def format_column(values, keep_point: bool = False) -> list[str]:
     return out.tolist()
 
 
-def format_rows(columns: list, pointed: list[bool] | None = None) -> list[str]:
-    """Comma-separated text rows from columns of numbers."""
+def format_rows(columns: list, pointed: list[bool] | None = None, comma: np.ndarray | None = None) -> list[str]:
+    """Comma-separated text rows from columns of numbers; a comma after the rows `comma` marks."""
     pointed = pointed or [False] * len(columns)
     texts = [format_column(values, keep_point) for values, keep_point in zip(columns, pointed)]
-    return list(map(",".join, zip(*texts)))
+    lines = list(map(",".join, zip(*texts)))
+    if comma is not None and comma.any():
+        lines = [line + "," if c else line for line, c in zip(lines, comma.tolist())]
+    return lines

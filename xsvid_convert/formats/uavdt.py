@@ -158,7 +158,7 @@ def _checked(path: Path, rows: Rows, kind: str, run: Run) -> Rows:
         if kind == "whole":
             keep &= run.reject(keep & ~np.isin(v[:, 8], (1, 2, 3)), at,
                                lambda i: f"category {format_number(v[i, 8])} is not UAVDT's (car 1, truck 2, bus 3)")
-    return rows if keep.all() else Rows(v[keep], rows.numbers[keep], rows.pointed, rows.width)
+    return rows.subset(keep)
 
 
 def _frame_count(files: dict[str, Path], form: str, objects: Rows, regions: Rows, images: int) -> int:

@@ -32,6 +32,8 @@ CATEGORIES = {
     6: "truck", 7: "tricycle", 8: "awning-tricycle", 9: "bus", 10: "motor", 11: "others",
 }
 IGNORED_REGION = 0
+COMMA = "visdrone.comma"
+"""Box hint: the row ended with a comma, as many VisDrone files' rows do (written back so)."""
 
 
 @dataclass
@@ -74,6 +76,26 @@ def read(path: Path, options: VisDroneOptions, run: Run) -> Dataset:
     return Dataset.build(categories, videos, frames, boxes, locate, run, image_root=str(sequences))
 
 
+def written_score(score: np.ndarray, ignore: np.ndarray, category: np.ndarray) -> np.ndarray:
+    """The score column: an ignored box keeps its category and gets score 0, VisDrone's way of
+    saying "ignore" (an ignored region, category 0, says it already); a box without a score
+    gets the consider flag."""
+    return np.where(ignore & (category != IGNORED_REGION), 0.0, np.where(np.isnan(score), np.where(ignore, 0.0, 1.0),
+                                                                         score))
+
+
+def check_categories(dataset: Dataset, run: Run) -> None:
+    """What the reader would refuse is not written: categories outside VisDrone's table 0..11."""
+    outside = sorted(set(np.unique(dataset.boxes.category_id).tolist()) - set(CATEGORIES))
+    names = {c.id: c.name for c in dataset.categories}
+    if outside:
+        raise ConvertError(f"category {outside[0]} ({names.get(outside[0], '?')})",
+                           "VisDrone's category table is 0..11; map the categories first, e.g. "
+                           "--category-map with a YAML map onto VisDrone's names")
+    if names.items() - CATEGORIES.items():
+        run.note("categories are not VisDrone's: their ids are written as they are, their names are lost")
+
+
 def _checked(ann: Path, rows: Rows, run: Run) -> Rows:
     v = rows.values
     at = lambda i: rows.where(ann, i)  # noqa: E731
@@ -85,7 +107,7 @@ def _checked(ann: Path, rows: Rows, run: Run) -> Rows:
     keep &= run.reject(keep & (v[:, 0] < 1), at, lambda i: "frame numbers start at 1")
     keep &= run.reject(keep & ~np.isin(v[:, 7], list(CATEGORIES)), at,
                        lambda i: f"category {int(v[i, 7])} is not in VisDrone's table 0..11")
-    return rows if keep.all() else Rows(v[keep], rows.numbers[keep], rows.pointed, rows.width)
+    return rows.subset(keep)
 
 
 def _frames(folder: Path, name: str, rows: Rows, ann: Path, first: int, video_id: int, options: Any) -> list[dict]:
@@ -115,13 +137,12 @@ def _boxes(rows: Rows, first: int) -> BoxTable:
         ignore=(score == 0) | (category == IGNORED_REGION),
         # -1 (result files) means "not given"
         truncation=np.where(v[:, 8] == -1, np.nan, v[:, 8]), occlusion=np.where(v[:, 9] == -1, np.nan, v[:, 9]),
+        hints={COMMA: rows.comma},
     )
 
 
 def write(dataset: Dataset, target: Path, options: VisDroneOptions, run: Run) -> None:
-    _check_categories(dataset)
-    if {c.id: c.name for c in dataset.categories}.items() - CATEGORIES.items():
-        run.note("categories are not VisDrone's: their ids are written as they are, their names are lost")
+    check_categories(dataset, run)
     layout = per_video(dataset, run)
     b = dataset.boxes
     (target / "annotations").mkdir()
@@ -130,15 +151,14 @@ def write(dataset: Dataset, target: Path, options: VisDroneOptions, run: Run) ->
     check_unique_names([(n, f"video {v.name!r}") for n, v in named], "output folder")
     for name, video in run.bar(named, len(named), "sequences"):
         rows = layout.rows(video.id)
-        score, ignore, category = b.score[rows], b.ignore[rows], b.category_id[rows]
-        # an ignored box keeps its category; score 0 is how VisDrone marks it (category 0 says it already)
-        written_score = np.where(ignore & (category != IGNORED_REGION), 0.0,
-                                 np.where(np.isnan(score), np.where(ignore, 0.0, 1.0), score))
+        category = b.category_id[rows]
         columns = [layout.box_frame_index[rows] + 1, sequence_track_ids(dataset, rows), b.x[rows], b.y[rows],
-                   b.w[rows], b.h[rows], written_score, category, np.nan_to_num(b.truncation[rows], nan=-1.0),
-                   np.nan_to_num(b.occlusion[rows], nan=-1.0)]
+                   b.w[rows], b.h[rows], written_score(b.score[rows], b.ignore[rows], category), category,
+                   np.nan_to_num(b.truncation[rows], nan=-1.0), np.nan_to_num(b.occlusion[rows], nan=-1.0)]
         hints = video.hints.get("visdrone", {})
-        write_text(target / "annotations" / f"{name}.txt", format_rows(columns, hints.get("pointed")), hints.get("style"))
+        comma = b.hints[COMMA][rows] if COMMA in b.hints else None
+        lines = format_rows(columns, hints.get("pointed"), comma)
+        write_text(target / "annotations" / f"{name}.txt", lines, hints.get("style"))
         folder = target / "sequences" / name
         folder.mkdir()
         for k in layout.frames_of[video.id]:
@@ -149,16 +169,6 @@ def write(dataset: Dataset, target: Path, options: VisDroneOptions, run: Run) ->
                 bring_image(dataset.image_path(frame), image, options.images, run)
         run.count("frames", len(layout.frames_of[video.id]))
     run.count("boxes", len(b))
-
-
-def _check_categories(dataset: Dataset) -> None:
-    """What the reader would refuse is not written: categories outside VisDrone's table 0..11."""
-    outside = sorted(set(np.unique(dataset.boxes.category_id).tolist()) - set(CATEGORIES))
-    if outside:
-        names = {c.id: c.name for c in dataset.categories}
-        raise ConvertError(f"category {outside[0]} ({names.get(outside[0], '?')})",
-                           "VisDrone's category table is 0..11; map the categories first, e.g. "
-                           "--category-map with a YAML map onto VisDrone's names")
 
 
 def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:

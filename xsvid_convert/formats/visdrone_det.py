@@ -30,14 +30,12 @@ from ..model import BoxTable, Dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import check_unique_names, folder_name, video_name
-from .visdrone import CATEGORIES, IGNORED_REGION
+from .visdrone import CATEGORIES, COMMA, IGNORED_REGION, check_categories, written_score
 
 ANNOTATIONS, IMAGES = "annotations", "images"
 HINT = "visdrone-det"
 COLUMNS = 8
 HEAD = 4096
-TRAILING_COMMA = "visdrone-det.comma"
-"""Box hint: the row ended with a comma, as many VisDrone-DET files' rows do."""
 
 
 @dataclass
@@ -89,7 +87,7 @@ def read(path: Path, options: VisDroneDetOptions, run: Run) -> Dataset:
             "height": size[1], "source": str(image),
             "hints": {HINT: {"pointed": rows.pointed, "style": text.style if text else None, "file": text is not None}},
         })
-        tables.append(_boxes(rows, frame_id, text.lines if text else []))
+        tables.append(_boxes(rows, frame_id))
         line_of += [f"{ann}:{n}" for n in rows.numbers.tolist()]
     boxes = BoxTable.concat(tables)
     boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
@@ -121,24 +119,23 @@ def _checked(ann: Path, rows: Rows, run: Run) -> Rows:
                           lambda i: "category must be a whole number")
     keep &= run.reject(keep & ~np.isin(v[:, 5], list(CATEGORIES)), at,
                        lambda i: f"category {int(v[i, 5])} is not in VisDrone's table 0..11")
-    return rows if keep.all() else Rows(v[keep], rows.numbers[keep], rows.pointed, rows.width)
+    return rows.subset(keep)
 
 
-def _boxes(rows: Rows, frame_id: int, lines: list[str]) -> BoxTable:
+def _boxes(rows: Rows, frame_id: int) -> BoxTable:
     v = rows.values
-    comma = np.fromiter((lines[n - 1].rstrip().endswith(",") for n in rows.numbers.tolist()), bool, len(v))
     score, category = v[:, 4], v[:, 5].astype(np.int64)
     return BoxTable(
         id=np.zeros(len(v), np.int64), frame_id=np.full(len(v), frame_id, np.int64), category_id=category,
         x=v[:, 0], y=v[:, 1], w=v[:, 2], h=v[:, 3], score=score, ignore=(score == 0) | (category == IGNORED_REGION),
         # -1 (result files) means "not given"
         truncation=np.where(v[:, 6] == -1, np.nan, v[:, 6]), occlusion=np.where(v[:, 7] == -1, np.nan, v[:, 7]),
-        hints={TRAILING_COMMA: comma},
+        hints={COMMA: rows.comma},
     )
 
 
 def write(dataset: Dataset, target: Path, options: VisDroneDetOptions, run: Run) -> None:
-    _check_categories(dataset, run)
+    check_categories(dataset, run)
     if dataset.videos or any(f.video_id is not None for f in dataset.frames):
         run.note("VisDrone-DET has no videos: frames are written as independent images (folders as %2F in names)")
     names = [_flat_name(f.file_name, f"frame {f.id}: file_name") for f in dataset.frames]
@@ -152,15 +149,10 @@ def write(dataset: Dataset, target: Path, options: VisDroneDetOptions, run: Run)
         frame, rows = dataset.frames[k], order[starts[k]:starts[k + 1]]
         hints = frame.hints.get(HINT, {})
         if hints.get("file", True) or len(rows):
-            score, ignore, category = b.score[rows], b.ignore[rows], b.category_id[rows]
-            # an ignored box keeps its category; score 0 is how VisDrone marks it (category 0 says it already)
-            written_score = np.where(ignore & (category != IGNORED_REGION), 0.0,
-                                     np.where(np.isnan(score), np.where(ignore, 0.0, 1.0), score))
-            columns = [b.x[rows], b.y[rows], b.w[rows], b.h[rows], written_score, category,
-                       np.nan_to_num(b.truncation[rows], nan=-1.0), np.nan_to_num(b.occlusion[rows], nan=-1.0)]
-            lines = format_rows(columns, hints.get("pointed"))
-            if TRAILING_COMMA in b.hints:
-                lines = [line + "," if comma else line for line, comma in zip(lines, b.hints[TRAILING_COMMA][rows])]
+            category = b.category_id[rows]
+            columns = [b.x[rows], b.y[rows], b.w[rows], b.h[rows], written_score(b.score[rows], b.ignore[rows], category),
+                       category, np.nan_to_num(b.truncation[rows], nan=-1.0), np.nan_to_num(b.occlusion[rows], nan=-1.0)]
+            lines = format_rows(columns, hints.get("pointed"), b.hints[COMMA][rows] if COMMA in b.hints else None)
             write_text(target / ANNOTATIONS / f"{PurePosixPath(names[k]).stem}.txt", lines, hints.get("style"))
         if options.images != "none":
             bring_image(dataset.image_path(frame), target / IMAGES / names[k], options.images, run)
@@ -172,18 +164,6 @@ def _flat_name(file_name: str, where: str) -> str:
     """The frame's file name as one file name (folders as %2F), with an image suffix."""
     name = folder_name(file_name, where)
     return name if PurePosixPath(name).suffix else f"{name}.jpg"
-
-
-def _check_categories(dataset: Dataset, run: Run) -> None:
-    """What the reader would refuse is not written: categories outside VisDrone's table 0..11."""
-    outside = sorted(set(np.unique(dataset.boxes.category_id).tolist()) - set(CATEGORIES))
-    names = {c.id: c.name for c in dataset.categories}
-    if outside:
-        raise ConvertError(f"category {outside[0]} ({names.get(outside[0], '?')})",
-                           "VisDrone's category table is 0..11; map the categories first, e.g. "
-                           "--category-map with a YAML map onto VisDrone's names")
-    if names.items() - CATEGORIES.items():
-        run.note("categories are not VisDrone's: their ids are written as they are, their names are lost")
 
 
 def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:

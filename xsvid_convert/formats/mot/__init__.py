@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base import Format, Images, ImageSize, option
-from .read import ANNOTATION_FILES, LABELS, is_sequence, read, sequences
+from .read import ANNOTATION_FILES, LABELS, read, sequences
 from .seqinfo import FILE as SEQINFO, read_seqinfo
 from .write import write
 

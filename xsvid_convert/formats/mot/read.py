@@ -131,9 +131,7 @@ def _whole_numbers(ann: Path, rows: Rows, run: Run) -> Rows:
             classes = v[:, 7]
             keep &= run.reject(keep & ~np.isnan(classes) & ((classes != np.floor(classes)) | (np.abs(classes) > 2**62)),
                                at, lambda i: "class must be a whole number")
-    if keep.all():
-        return rows
-    return Rows(v[keep], rows.numbers[keep], rows.pointed, rows.width)
+    return rows.subset(keep)
 
 
 def _frame_count(folder: Path, info: SeqInfo, rows: Rows, images: dict, ann: Path) -> int:
