@@ -78,7 +78,7 @@ def test_lenient_skips_the_bad_record_with_a_warning(case, tmp_path):
     assert report.counts["skipped"] == len(report.warnings) == LENIENT[case["case"]]
     assert case["message"] in report.warnings[0]
     result = CliRunner().invoke(app, ["convert", str(src), str(tmp_path / "out.json"), "--from", case["format"],
-                                      "--to", "coco", "--lenient", "-q"])
+                                      "--to", "coco", "--lenient", "-q", "--image-size", "16x16"])
     assert result.exit_code == 0, result.output
     assert "xsvid-convert: warning: skipped" in result.stderr
     assert f"skipped {LENIENT[case['case']]}" in result.stderr

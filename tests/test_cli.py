@@ -112,3 +112,16 @@ def test_readme_loss_matrix_is_the_registry_s():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert loss_matrix_markdown() in readme
+
+
+def test_every_option_is_declared_once():
+    """The CLI builds one flag per option name: formats that share one take it from one mixin."""
+    import dataclasses
+
+    from xsvid_convert import formats
+
+    declared: dict = {}
+    for name, spec in formats.FORMATS.items():
+        for f in dataclasses.fields(spec.options):
+            declared.setdefault(f.name, set()).add((f.metadata["help"], f.metadata["when"], repr(f.default)))
+    assert {k: v for k, v in declared.items() if len(v) > 1} == {}

@@ -30,7 +30,7 @@ def test_mot_output_is_read_by_motmetrics(fixtures, tmp_path):
     motmetrics = pytest.importorskip("motmetrics")
     src = fixtures / MOT_FIXTURES[0]
     cocovid = tmp_path / "c.json"
-    xc.convert(src, cocovid, "mot", "cocovid")
+    xc.convert(src, cocovid, "mot", "cocovid", image_size=(640, 480))  # MOT15 gives no size
     xc.convert(cocovid, tmp_path / "mot", "cocovid", "mot")
     ours = motmetrics.io.loadtxt(str(tmp_path / "mot/TUD-Campus/gt/gt.txt"), fmt="mot15-2D")
     theirs = motmetrics.io.loadtxt(str(src / "gt/gt.txt"), fmt="mot15-2D")

@@ -100,6 +100,27 @@ class Workers:
     workers: int = option(1, "Processes that write label files and images.", when="write", parse=int, metavar="N")
 
 
+@dataclass
+class Split:
+    split: str | None = option(
+        None, "Reading a folder of several splits: the one to read (default: all). Writing: the split of frames that "
+              "have none (default: a COCO file's stem without instances_, else train).", metavar="NAME")
+
+
+@dataclass
+class Ignored:
+    ignored: str = option(
+        "drop", "Label files have no ignore flag: drop ignored boxes, or label them with the ignore class (the "
+                "categories' own `ignore`, else a new `ignored` one).", when="write", choices=("drop", "class"))
+
+
+@dataclass
+class Benchmark:
+    benchmark: str | None = option(
+        None, "Write TrackEval's MOTChallenge layout: <NAME>-<SPLIT>/<seq>/ and seqmaps/<NAME>-<SPLIT>.txt for ground "
+              "truth, <NAME>-<SPLIT>/<tracker>/data/<seq>.txt for results.", when="write", metavar="NAME")
+
+
 def option_fields(options: type) -> list[dataclasses.Field]:
     return list(dataclasses.fields(options))
 

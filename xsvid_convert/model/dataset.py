@@ -128,6 +128,21 @@ class Dataset(BaseModel):
             return Path(self.image_root) / frame.file_name
         return None
 
+    def size_unknown(self, frame: Frame, why: str) -> ConvertError:
+        """The one error a writer gives for a frame whose size it needs and nothing tells."""
+        return ConvertError(str(self.image_path(frame) or frame.file_name),
+                            f"image size unknown (no size in the annotations and no image to read it from); {why}: "
+                            "give --image-size WxH or --images-root")
+
+    def require_sizes(self, why: str, positions: np.ndarray | None = None) -> None:
+        """Every frame (or those at `positions`) has a width and a height, else `size_unknown`."""
+        width, height = self.frame_sizes()
+        unknown = np.isnan(width) | np.isnan(height)
+        if positions is not None:
+            unknown = np.isin(np.arange(len(self.frames)), positions) & unknown
+        if unknown.any():
+            raise self.size_unknown(self.frames[int(np.flatnonzero(unknown)[0])], why)
+
     def category_index(self) -> dict[int, int]:
         """Category id → position in the category list (what YOLO calls the class)."""
         return {c.id: i for i, c in enumerate(self.categories)}

@@ -22,6 +22,8 @@ CHUNK = 20000
 def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run) -> None:
     read_as = source_rules(dataset)
     same = read_as == rules.name
+    if read_as is None:  # mmdet and mmtracking read width/height of every image
+        dataset.require_sizes("COCO images carry it")
     if rules.complete_videos:
         videos, frame_video, frame_index = video_structure(dataset, run)
     else:

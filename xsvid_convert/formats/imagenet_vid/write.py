@@ -138,9 +138,7 @@ def _write_frame(dataset: Dataset, k: int, index: int, name: str, folder: Path, 
         found = image_size(dataset.image_path(frame)) if dataset.image_path(frame) else None
         width, height = found or run.known_sizes.get(frame.file_name) or (None, None)
     if not width or not height:
-        raise ConvertError(str(dataset.image_path(frame) or frame.file_name),
-                           "image size unknown (no size in the annotations and no image to read it from); "
-                           "ImageNet-VID's XML records it: give --image-size WxH or --images-root")
+        raise dataset.size_unknown(frame, "ImageNet-VID's XML records it")
     hints = frame.hints.get(HINT, {})
     text = render(hints.get("folder", name), hints.get("filename", f"{index:06d}"), hints.get("database", DATABASE),
                   int(width), int(height), objects, hints.get("style", DEFAULT_STYLE))

@@ -14,18 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base import Format, Images, ImageSize, option
+from ..base import Benchmark, Format, Images, ImageSize, option
 from .read import ANNOTATION_FILES, LABELS, read, sequences
 from .seqinfo import FILE as SEQINFO, read_seqinfo
 from .write import write
 
 
 @dataclass
-class MotOptions(ImageSize, Images):
+class MotOptions(ImageSize, Images, Benchmark):
     mot_file: str = option("gt", "Read and write gt/gt.txt or det/det.txt.", choices=tuple(ANNOTATION_FILES))
-    benchmark: str | None = option(
-        None, "Write TrackEval's layout: <NAME>-<SPLIT>/<seq>/ and seqmaps/<NAME>-<SPLIT>.txt, class 1 "
-              "for every box and 8 (distractor) for ignored ones.", when="write", metavar="NAME")
 
 
 def detect(path: Path) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ...errors import ConvertError
 from ...files.images import bring_image
 from ...files.paths import safe_name
 from ...files.rows import format_rows
@@ -22,6 +23,10 @@ PEDESTRIAN, DISTRACTOR = 1, 8  # TrackEval scores class 1 and drops tracker boxe
 
 
 def write(dataset: Dataset, target: Path, options: Any, run: Run) -> None:
+    huge = np.flatnonzero(np.abs(dataset.boxes.category_id) > 2**62)
+    if len(huge):  # the reader takes whole numbers up to 2^62 in the class column: nothing more is written
+        raise ConvertError(f"category {dataset.boxes.category_id[huge[0]]}", "does not fit MOT's class column; "
+                                                                           "map the categories first (--category-map)")
     layout = per_video(dataset, run)
     labels = _labels_txt(dataset)
     if options.benchmark:

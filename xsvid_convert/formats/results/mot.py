@@ -24,7 +24,7 @@ from ...files.paths import safe_name
 from ...files.text import read_lines, write_text
 from ...model import NO_TRACK, BoxTable, Dataset
 from ...run import Run
-from ..base import Format, option
+from ..base import Benchmark, Format, option
 from ..mot.write import DEFAULT_SPLIT
 from .common import SKIP_NOTE, GroundTruth, ground_truth, ignore_category_ids, prediction_rules, \
     results_dataset, scores, written_rows
@@ -36,11 +36,9 @@ NO_CLASS = -1
 
 
 @dataclass
-class MotResultsOptions(GroundTruth):
+class MotResultsOptions(GroundTruth, Benchmark):
     category: int | None = option(None, "Ground-truth category id of every row of MOT results (they carry no "
                                         "class).", when="read", parse=lambda text: _category_id(text), metavar="ID")
-    benchmark: str | None = option(None, "Write TrackEval's trackers layout <NAME>-<SPLIT>/<tracker>/data/<seq>.txt.",
-                                   when="write", metavar="NAME")
     tracker: str = option("xsvid-convert", "Tracker folder name with --benchmark.", when="write", metavar="NAME")
 
 

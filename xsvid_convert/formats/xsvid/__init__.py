@@ -10,18 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base import FIELDS, Format, Images, Workers, option
+from ..base import FIELDS, Format, Ignored, Images, Split, Workers
 from ..coco import CocoOptions
 from .read import ANNOTATIONS, IMAGES, LISTS, read, release_root, split_files
 from .write import write
 
 
 @dataclass
-class XsvidOptions(CocoOptions, Images, Workers):
-    split: str | None = option(None, "Reading: the split to read (train, val_dev, test; default all). Writing: the "
-                               "split of frames that have none.", metavar="NAME")
-    ignored: str = option("drop", "Label files have no ignore flag: drop ignored boxes from them, or label them with "
-                          "the ignore class (the JSONs keep them either way).", when="write", choices=("drop", "class"))
+class XsvidOptions(CocoOptions, Images, Workers, Ignored, Split):
+    """Label files drop ignored boxes or make them a class (`--ignored`); the JSONs keep them either way."""
 
 
 def detect(path: Path) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ...files.images import bring_image
 from ...model import Dataset
 from ...run import Run
-from ..base import Format, Images, ImageSize, Workers, option
+from ..base import Format, Ignored, Images, ImageSize, Split, Workers, option
 from . import ultralytics, yoloft
 from .labels import classes, frame_texts, normalized_rows
 from .read import read
@@ -26,13 +26,9 @@ LAYOUTS = {"ultralytics": ultralytics.plan, "yoloft": yoloft.plan}
 
 
 @dataclass
-class YoloOptions(ImageSize, Images, Workers):
-    layout: str = option("ultralytics", "YOLO output layout.", when="write", choices=tuple(LAYOUTS))
-    ignored: str = option("drop", "YOLO has no ignore flag: drop ignored boxes, or label them with the "
-                          "ignore class (the categories' own, else a new `ignored` one).",
-                          when="write", choices=("drop", "class"))
-    split: str | None = option(None, "Split of frames that have none (default: a COCO file's stem "
-                               "without instances_, else train).", when="write", metavar="NAME")
+class YoloOptions(ImageSize, Images, Workers, Ignored, Split):
+    layout: str | None = option(None, "YOLO output layout (default: the source's, else ultralytics).", when="write",
+                                choices=tuple(LAYOUTS))
     yoloft: str = option("both", "The YOLOFT generation the --layout yoloft data.yaml is for: 2024, 2026, or one "
                          "file both load.", when="write", choices=yoloft.GENERATIONS)
 
@@ -40,18 +36,28 @@ class YoloOptions(ImageSize, Images, Workers):
 def write(dataset: Dataset, target: Path, options: YoloOptions, run: Run) -> None:
     class_list, class_of, ignored_class = classes(dataset, options.ignored)
     rows, values = normalized_rows(dataset, class_of, ignored_class, run)
-    labels, images = LAYOUTS[options.layout](dataset, target, options, run, class_list)
+    layout = options.layout or dataset.hints.get("yolo", {}).get("layout", "ultralytics")
+    labels, images = LAYOUTS[layout](dataset, target, options, run, class_list)
     run.count("frames", len(dataset.frames))
 
     def work(lo: int, hi: int, counts: Run) -> None:
         texts = frame_texts(dataset, rows, values, lo, hi)
         for k in range(lo, hi):
-            with open(labels[k], "w", encoding="utf-8") as fh:
-                fh.write(next(texts))
+            text = next(texts)
+            if text or dataset.frames[k].hints.get("yolo.label", True):  # a YOLO source's frame without one
+                with open(labels[k], "w", encoding="utf-8") as fh:       # gets none back
+                    fh.write(text)
             if options.images != "none":  # skip building paths nobody uses
                 bring_image(dataset.image_path(dataset.frames[k]), Path(images[k]), options.images, counts)
 
     run_in_workers(work, len(labels), options.workers, run, "labels")
+
+
+def annotation_files(path: Path, options: YoloOptions) -> dict[str, Path]:
+    """The label files, keyed by their path under the dataset's folder: a YOLO dataset written
+    back gives the same texts (six decimals, boxes not polygons) or roundtrip says where not."""
+    root = path if path.is_dir() else path.parent
+    return {p.relative_to(root).as_posix(): p for p in sorted((root / "labels").rglob("*.txt"))}
 
 
 def detect(path: Path) -> int:
@@ -68,6 +74,6 @@ FORMAT = Format(
     "yolo", "YOLO txt: Ultralytics data.yaml or YOLOFT layout; reads Darknet obj.data", read, write, detect,
     options=YoloOptions, carries=frozenset({"category_ids", "category_names", "videos", "empty_frames"}),
     lossy_note="boxes clipped to the image and rounded to 6 decimals of its size; ignored boxes dropped or made a class",
-    splits=True,
+    splits=True, annotation_files=annotation_files,
     shortcuts=(("coco", "xsvid-convert yolo-to-coco yolo/data.yaml train.json"),),
 )

@@ -36,13 +36,15 @@ def build(entries: list[Entry], names: list[str], classes_map: Any, options: Any
     labels = _Labels()
     for k, entry in enumerate(run.bar(entries, len(entries), "frames")):
         file_name = safe_relpath(entry.file_name, f"{src}: image {entry.image}")
-        row: dict[str, Any] = {"id": k + 1, "file_name": file_name, "split": entry.split, "source": str(entry.image)}
+        labelled = entry.label.exists()
+        row: dict[str, Any] = {"id": k + 1, "file_name": file_name, "split": entry.split, "source": str(entry.image),
+                               "hints": {"yolo.label": labelled}}
         _video_of(row, file_name, videos)
         size = image_size(entry.image) or run.known_sizes.get(file_name) or options.image_size
         if size is not None:
             row["width"], row["height"] = size
         frames.append(row)
-        if entry.label.exists():  # an image without a label file has no boxes (Ultralytics' reading)
+        if labelled:  # an image without a label file has no boxes (Ultralytics' reading)
             values, numbers = parse_label(entry.label, len(names), run)
             if len(values):
                 if size is None:
@@ -58,7 +60,8 @@ def build(entries: list[Entry], names: list[str], classes_map: Any, options: Any
 
     categories = [{"id": i, "name": n} for i, n in zip(category_ids, names)]
     video_rows = [{"id": i, "name": name} for name, i in videos.items()]
-    return Dataset.build(categories, video_rows, frames, boxes, locate, run)
+    hints = {"yolo": {"layout": "yoloft" if zero_based else "ultralytics"}}
+    return Dataset.build(categories, video_rows, frames, boxes, locate, run, hints=hints)
 
 
 def _category_ids(classes_map: Any, names: list[str], src: str) -> list[int]:

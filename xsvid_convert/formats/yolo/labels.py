@@ -12,7 +12,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ...errors import ConvertError, shown
+from ...errors import shown
 from ...files.text import read_lines
 from ...model import Category, Dataset
 from ...run import Run
@@ -41,13 +41,8 @@ def normalized_rows(dataset: Dataset, class_of: dict[int, int], ignored_class: i
     b = dataset.boxes
     positions = dataset.frame_positions()
     widths, heights = dataset.frame_sizes()
+    dataset.require_sizes("YOLO needs it to normalize boxes", np.unique(positions))
     W, H = widths[positions], heights[positions]
-    unknown = np.flatnonzero(np.isnan(W) | np.isnan(H))
-    if len(unknown):
-        frame = dataset.frames[int(positions[unknown[0]])]
-        raise ConvertError(str(dataset.image_path(frame) or frame.file_name),
-                           "image size unknown (no size in the annotations and no image to read it from); "
-                           "YOLO needs it to normalize boxes: give --image-size WxH or --images-root")
     with np.errstate(over="ignore", invalid="ignore"):
         x1, y1 = np.clip(b.x, 0, W), np.clip(b.y, 0, H)
         x2, y2 = np.clip(b.x + b.w, 0, W), np.clip(b.y + b.h, 0, H)
