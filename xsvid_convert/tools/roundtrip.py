@@ -47,6 +47,9 @@ def check(src: Path, source: str, via: str, scratch: Path, **options: Any) -> Re
     spec_a, spec_b = formats.get(source), formats.get(via)
     sizes = Run()
     sizes.known_sizes = {f.file_name: (f.width, f.height) for f in original.frames if f.width and f.height}
+    one_size = set(sizes.known_sizes.values())
+    if len(one_size) == 1 and options.get("image_size") is None:  # where the copy has no image to read
+        options = {**options, "image_size": one_size.pop()}
     middle = scratch / ("middle.json" if spec_b.output == "file" else "middle")
     api.write(original, middle, via, **options)
     result = Result(source, via, formats.loss(source, via))
@@ -123,14 +126,22 @@ def _short(value: Any) -> str:
     return text if len(text) < 60 else text[:57] + "..."
 
 
-def _frame_keys(ds: Dataset, carried: frozenset[str]) -> list[tuple]:
-    """What matches a frame with its copy: its video and index, else its file name, else (a
-    target that keeps neither) its place in file-name order."""
-    videos = {v.id: v.name for v in ds.videos}
-    if "videos" in carried and ds.videos and all(f.video_id is not None and f.frame_index is not None
-                                                 for f in ds.frames):
+def _matching(a: Dataset, b: Dataset, carried: frozenset[str]) -> str:
+    """How a frame is matched with its copy, the same way on both sides: by video and index when
+    both keep videos, else by file name, else (a target that keeps neither) by place."""
+    def in_videos(ds: Dataset) -> bool:
+        return bool(ds.videos) and all(f.video_id is not None and f.frame_index is not None for f in ds.frames)
+
+    if "videos" in carried and in_videos(a) and in_videos(b):
+        return "videos"
+    return "file_names" if "file_names" in carried else "place"
+
+
+def _frame_keys(ds: Dataset, matching: str) -> list[tuple]:
+    if matching == "videos":
+        videos = {v.id: v.name for v in ds.videos}
         return [(videos[f.video_id], f.frame_index) for f in ds.frames]
-    if "file_names" in carried:
+    if matching == "file_names":
         return [(f.file_name,) for f in ds.frames]
     rank = {k: r for r, k in enumerate(sorted(range(len(ds.frames)), key=lambda k: ds.frames[k].file_name))}
     return [(f"frame #{rank[k]}",) for k in range(len(ds.frames))]
@@ -139,7 +150,8 @@ def _frame_keys(ds: Dataset, carried: frozenset[str]) -> list[tuple]:
 def compare(a: Dataset, b: Dataset, carried: frozenset[str], exact: bool) -> list[str]:
     """What differs between `a` and `b` among the fields both formats carry."""
     out = _compare_categories(a, b, carried)
-    keys_a, keys_b = _frame_keys(a, carried), _frame_keys(b, carried)
+    matching = _matching(a, b, carried)
+    keys_a, keys_b = _frame_keys(a, matching), _frame_keys(b, matching)
     index_b = {k: i for i, k in enumerate(keys_b)}
     missing = [k for k in keys_a if k not in index_b]
     if missing and "empty_frames" in carried:

@@ -167,14 +167,9 @@ def _boxes(rows: Rows, first_frame: int, kind: str) -> BoxTable:
         "ignore": (conf == 0) if kind == "gt" else np.zeros(n, bool),
     }
     extras = None
-    if rows.width >= 10:  # MOT15 / det: world coordinates, usually -1
-        columns["category_id"] = np.ones(n, np.int64)
-        world = values[:, 7:10]
-        real = np.flatnonzero((world != -1).any(axis=1))
-        if len(real):
-            extras = [None] * n
-            for i in real.tolist():
-                extras[i] = {"mot_world": world[i].tolist()}
+    if rows.width >= 10:  # MOT15 / det: world coordinates, usually -1; kept (a JSON target
+        columns["category_id"] = np.ones(n, np.int64)  # holds them) so the rows come back with 10 columns
+        extras = [{"mot_world": xyz} for xyz in values[:, 7:10].tolist()]
     else:
         classes = values[:, 7]
         columns["category_id"] = np.where(np.isnan(classes), 1, classes).astype(np.int64)

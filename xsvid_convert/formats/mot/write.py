@@ -92,20 +92,27 @@ def _columns(dataset: Dataset, layout: PerVideo, rows: np.ndarray, hints: dict, 
     conf = np.where(ignore, 0.0, given) if options.mot_file == "gt" else given
     columns = [(layout.box_frame_index[rows] + 1), sequence_track_ids(dataset, rows), b.x[rows], b.y[rows],
                b.w[rows], b.h[rows], conf]
-    width = hints.get("columns") or (9 if options.mot_file == "gt" else 10)
-    if width >= 10 or options.mot_file == "det":
-        world = np.full((len(rows), 3), -1.0)
-        if b.extras is not None:
-            for k, i in enumerate(rows.tolist()):
-                given_world = (b.extras[i] or {}).get("mot_world")
-                if given_world is not None:
-                    world[k] = given_world
+    world = _world(b.extras, rows)
+    width = hints.get("columns") or (10 if options.mot_file == "det" or world is not None else 9)
+    if width >= 10:
+        world = world if world is not None else np.full((len(rows), 3), -1.0)
         return columns + [world[:, 0], world[:, 1], world[:, 2]]
     classes = b.category_id[rows]
     if options.benchmark:
         classes = np.where(ignore, DISTRACTOR, PEDESTRIAN)
     visibility = b.visibility[rows]
     return columns + [classes, np.where(np.isnan(visibility), -1.0, visibility)][: width - 7]
+
+
+def _world(extras: list | None, rows: np.ndarray) -> np.ndarray | None:
+    """MOT15's world coordinates, where the boxes carry them (read from a 10-column file, through
+    a JSON format or not); None when none does."""
+    if extras is None:
+        return None
+    given = [(extras[i] or {}).get("mot_world") for i in rows.tolist()]
+    if not any(w is not None for w in given):
+        return None
+    return np.array([w if isinstance(w, list) and len(w) == 3 else [-1.0] * 3 for w in given], dtype=np.float64)
 
 
 def _labels_txt(dataset: Dataset) -> list[str] | None:
