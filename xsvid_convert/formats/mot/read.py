@@ -32,17 +32,29 @@ def is_sequence(folder: Path) -> bool:
     return (folder / SEQINFO).is_file() or any((folder / f).is_file() for f in ANNOTATION_FILES.values())
 
 
+SEQMAPS = "seqmaps"
+
+
 def sequences(root: Path) -> list[tuple[str | None, Path]]:
-    """(split, folder) of every sequence under `root`: itself, its children, or grandchildren."""
+    """(split folder, folder) of every sequence under `root`: itself, its children, or grandchildren."""
     if is_sequence(root):
         return [(None, root)]
-    children = sorted(p for p in root.iterdir() if p.is_dir())
+    children = sorted(p for p in root.iterdir() if p.is_dir() and p.name != SEQMAPS)
     found = [(None, p) for p in children if is_sequence(p)]
     if found:
         return found
     for split in children:
         found += [(split.name, p) for p in sorted(split.iterdir()) if p.is_dir() and is_sequence(p)]
     return found
+
+
+def benchmark_split(root: Path, folder: str | None) -> tuple[str | None, str | None]:
+    """(benchmark, split) of a split folder: TrackEval's `<BENCH>-<SPLIT>` beside
+    `seqmaps/<BENCH>-<SPLIT>.txt`, else (None, the folder's name)."""
+    if folder and "-" in folder and (root / SEQMAPS / f"{folder}.txt").is_file():
+        benchmark, _, split = folder.rpartition("-")
+        return benchmark, split
+    return None, folder
 
 
 def read(path: Path, options: Any, run: Run) -> Dataset:
@@ -53,8 +65,11 @@ def read(path: Path, options: Any, run: Run) -> Dataset:
         raise ConvertError(str(path), "no MOT sequence here (no seqinfo.ini, gt/gt.txt or det/det.txt)")
     names: dict[int, str] = {}
     videos, frames, tables, line_of = [], [], [], []
-    for split, folder in run.bar(found, len(found), "sequences"):
+    for split_folder, folder in run.bar(found, len(found), "sequences"):
+        benchmark, split = benchmark_split(path, split_folder)
         seq = _read_sequence(folder, split, len(videos) + 1, len(frames), options, names, run)
+        if benchmark:
+            seq.video["hints"]["mot"]["benchmark"] = benchmark
         videos.append(seq.video)
         frames += seq.frames
         tables.append(seq.boxes)

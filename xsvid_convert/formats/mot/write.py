@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -29,6 +30,8 @@ def write(dataset: Dataset, target: Path, options: Any, run: Run) -> None:
                                                                            "map the categories first (--category-map)")
     layout = per_video(dataset, run)
     labels = _labels_txt(dataset)
+    given = next((v.hints["mot"]["benchmark"] for v in dataset.videos if v.hints.get("mot", {}).get("benchmark")), None)
+    options = dataclasses.replace(options, benchmark=options.benchmark or given)  # a benchmark layout stays one
     if options.benchmark:
         run.note(f"--benchmark {options.benchmark}: class column 1 for every box, {DISTRACTOR} (distractor, "
                  "conf 0) for ignored ones, as TrackEval's MOTChallenge evaluation reads it")
