@@ -71,18 +71,14 @@ def _register_convert() -> None:
 
 
 def _register_shortcuts() -> None:
-    for name, spec in formats.FORMATS.items():
-        for target, example in spec.shortcuts:
-            defaults = spec.shortcut_defaults.get(target, {})
+    for shortcut in formats.SHORTCUTS:
+        def handler(src: Path, dst: Path, _shortcut: formats.Shortcut = shortcut, **kwargs: Any) -> None:
+            for key, value in _shortcut.defaults.items():
+                kwargs[key] = kwargs.get(key) if kwargs.get(key) is not None else value
+            _convert(src, dst, _shortcut.source, _shortcut.target, kwargs)
 
-            def handler(src: Path, dst: Path, _source: str = name, _target: str = target,
-                        _defaults: dict = defaults, **kwargs: Any) -> None:
-                for key, value in _defaults.items():
-                    kwargs[key] = kwargs.get(key) if kwargs.get(key) is not None else value
-                _convert(src, dst, _source, _target, kwargs)
-
-            doc = f"{name} -> {target}.\n\nExample: {example}"
-            app.command(f"{name}-to-{target}")(command(handler, _conversion_params(False), doc))
+        doc = f"{shortcut.source} -> {shortcut.target}.\n\nExample: {shortcut.example}"
+        app.command(f"{shortcut.source}-to-{shortcut.target}")(command(handler, _conversion_params(False), doc))
 
 
 _register_convert()

@@ -1,7 +1,7 @@
 """The format registry: the one place that lists the formats.
 
 Everything else asks it: the CLI builds `--from/--to`, each format's flags and the shortcut
-commands from it; `formats`, `validate`, `stats`, `roundtrip` and the README's loss matrix read
+commands (`SHORTCUTS`) from it; `formats`, `validate`, `stats`, `roundtrip` and the README's loss matrix read
 what each entry declares (see `base.Format`).
 
 To add a format: write `formats/<name>.py` (or a package) with `read`, `write`, `detect`, an
@@ -10,14 +10,46 @@ options dataclass and a `FORMAT = Format(...)` entry, and add the module to `MOD
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConvertError
 from .base import FIELDS, Format
 
 MODULES = ("coco", "cocovid", "xsvid", "tao", "yolo", "mot", "visdrone", "visdrone_det", "uavdt", "imagenet_vid",
            "results.coco", "results.tao", "results.yolo", "results.mot", "results.visdrone")
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A `<source>-to-<target>` command for a usual journey, with its example and the option
+    defaults it changes."""
+
+    source: str
+    target: str
+    example: str
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+SHORTCUTS = [
+    Shortcut("coco", "yolo", "xsvid-convert coco-to-yolo annotations/train.json yolo/ --images-root images/ --layout yoloft"),
+    Shortcut("yolo", "coco", "xsvid-convert yolo-to-coco yolo/data.yaml train.json"),
+    Shortcut("coco", "xsvid", "xsvid-convert coco-to-xsvid train.json XS-VID-like/ --split-by video --val-fraction 0.1 "
+                              "--test-fraction 0.2"),
+    Shortcut("visdrone", "coco", "xsvid-convert visdrone-to-coco VisDrone2019-VID-val/ val.json"),
+    Shortcut("visdrone", "cocovid", "xsvid-convert visdrone-to-cocovid VisDrone2019-VID-val/ val_cocovid.json"),
+    Shortcut("visdrone", "yolo", "xsvid-convert visdrone-to-yolo VisDrone2019-VID-val/ yoloft/ --ignored class",
+             {"layout": "yoloft"}),
+    Shortcut("visdrone", "xsvid", "xsvid-convert visdrone-to-xsvid VisDrone2019-VID-train/ visdrone-as-xsvid/ "
+                                  "--category-map visdrone-to-xsvid --split-by video --test-fraction 0.2"),
+    Shortcut("mot", "cocovid", "xsvid-convert mot-to-cocovid MOT17/train train_cocoformat.json"),
+    Shortcut("cocovid", "mot", "xsvid-convert cocovid-to-mot train_cocoformat.json MOT17-out/"),
+    Shortcut("visdrone-det", "coco", "xsvid-convert visdrone-det-to-coco VisDrone2019-DET-val/ val.json"),
+    Shortcut("uavdt", "coco", "xsvid-convert uavdt-to-coco UAVDT/ uavdt.json"),
+    Shortcut("imagenet-vid", "cocovid",
+             "xsvid-convert imagenet-vid-to-cocovid ILSVRC2015/Annotations/VID/val imagenet_vid_val.json"),
+]
 
 FORMATS: dict[str, Format] = {}
 for _module in MODULES:

@@ -168,10 +168,6 @@ class Format:
     written back must be identical to the one at the same key (JSON: equal, types included)."""
     results: bool = False
     """Detections or tracks with scores, whose ids are resolved against a ground truth."""
-    shortcuts: tuple[tuple[str, str], ...] = ()
-    """(target format, example) of each `<name>-to-<target>` command."""
-    shortcut_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per shortcut target, option defaults that differ from the format's (e.g. a layout)."""
 
     def reader(self) -> Reader:
         if self.read is None:

@@ -43,5 +43,4 @@ FORMAT = Format(
     "cocovid", "mmtracking CocoVID JSON", reader_for(COCOVID), writer_for(COCOVID), detect, options=CocoOptions,
     output="file", carries=frozenset(FIELDS) - {"frames_without_video", "visibility_unknown", "score_unknown"},
     annotation_files=json_file,
-    shortcuts=(("mot", "xsvid-convert cocovid-to-mot train_cocoformat.json MOT17-out/"),),
 )

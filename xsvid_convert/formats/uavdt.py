@@ -32,7 +32,7 @@ from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
 from ..files.paths import safe_name
 from ..files.rows import Rows, format_number, format_rows, parse_rows
 from ..files.text import read_text, write_text
-from ..model import BoxTable, Dataset, NO_TRACK
+from ..model import BoxTable, Dataset, NO_TRACK, build_dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
@@ -41,7 +41,7 @@ from .sequences import (check_frame_count, check_unique_names, folder_name, fram
 IMAGES = "UAV-benchmark-M"
 GT_FOLDERS = ("GT", "UAV-benchmark-MOTD_v1.0/GT")
 WHOLE, MOT_FORM, IGNORE = "_gt_whole.txt", "_gt.txt", "_gt_ignore.txt"
-SUFFIXES = {"whole": WHOLE, "mot": MOT_FORM, "ignore": IGNORE}
+SUFFIXES = {"whole": WHOLE, "gt": MOT_FORM, "ignore": IGNORE}
 CATEGORIES = {0: "ignore", 1: "car", 2: "truck", 3: "bus", 4: "vehicle"}
 IGNORE_REGION, VEHICLE = 0, 4
 OUT_OF_VIEW, OCCLUSION = "uavdt_out_of_view", "uavdt_occlusion"
@@ -109,12 +109,12 @@ def read(path: Path, options: UavdtOptions, run: Run) -> Dataset:
     def locate(kind: str, index: int) -> str:
         return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
 
-    return Dataset.build(categories, videos, frames, boxes, locate, run, image_root=str(images))
+    return build_dataset(categories, videos, frames, boxes, locate, run, image_root=str(images))
 
 
 def _read_sequence(name: str, files: dict[str, Path], folder: Path, video_id: int, first: int, options: Any,
                    run: Run) -> tuple[dict, list[dict], BoxTable, list[str]]:
-    form = "mot" if "whole" not in files and "mot" in files else "whole"
+    form = "gt" if "whole" not in files and "gt" in files else "whole"
     objects, style = _rows(files.get(form), 9, 9, form, run)
     regions, region_style = _rows(files.get("ignore"), 6, 9, "ignore", run)
     images = image_numbers(folder, IMAGE_SUFFIXES)
@@ -201,12 +201,12 @@ def _python_numbers(values: np.ndarray) -> list:
 def _object_boxes(rows: Rows, first: int, form: str) -> BoxTable:
     v = rows.values
     columns: dict[str, Any] = {}
-    if form == "mot":
+    if form == "gt":
         flag = v[:, 6]
         columns.update(category_id=np.full(len(v), VEHICLE, np.int64), score=flag, ignore=flag == 0)
     else:
         columns.update(category_id=v[:, 8].astype(np.int64))
-    levels = v[:, 7:9] if form == "mot" else v[:, 6:8]  # the MOT form has its flag in column 7
+    levels = v[:, 7:9] if form == "gt" else v[:, 6:8]  # the MOT form has its flag in column 7
     return BoxTable(id=np.zeros(len(v), np.int64), frame_id=first + v[:, 0].astype(np.int64), x=v[:, 2], y=v[:, 3],
                     w=v[:, 4], h=v[:, 5], track_id=v[:, 1].astype(np.int64), extras=_levels(levels[:, 0], levels[:, 1]),
                     **columns)
@@ -253,9 +253,9 @@ def _write_annotations(dataset: Dataset, rows: np.ndarray, box_frame_index: np.n
     category, ignore = b.category_id[rows], b.ignore[rows]
     classed = np.isin(category, (1, 2, 3))
     # the boxes decide the form; a sequence without any keeps the form it was read in
-    form = "mot" if (category == VEHICLE).any() or (hints.get("form") == "mot" and not classed.any()) else "whole"
+    form = "gt" if (category == VEHICLE).any() or (hints.get("form") == "gt" and not classed.any()) else "whole"
     region = (category == IGNORE_REGION) | (ignore & (form == "whole"))
-    if form == "mot" and classed.any():
+    if form == "gt" and classed.any():
         run.note("a sequence with vehicle boxes is written in UAVDT's MOT form (_gt.txt): its car/truck/bus "
                  "classes are not written")
     if form == "whole" and (ignore & (category != IGNORE_REGION)).any():
@@ -268,7 +268,7 @@ def _write_annotations(dataset: Dataset, rows: np.ndarray, box_frame_index: np.n
     pointed = hints.get("pointed") if hints.get("form", form) == form else None
     common = [frame[pick], sequence_track_ids(dataset, rows[pick]), b.x[rows][pick], b.y[rows][pick],
               b.w[rows][pick], b.h[rows][pick]]
-    if form == "mot" and ("mot" in had or pick.any()):
+    if form == "gt" and ("gt" in had or pick.any()):
         score = b.score[rows][pick]
         flag = np.where(ignore[pick], 0.0, np.where(np.isnan(score), 1.0, score))
         lines = format_rows(common + [flag, out_of_view[pick], occlusion[pick]], pointed)
@@ -328,7 +328,7 @@ def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:
     """Per sequence the file read (`_gt_whole.txt`, else `_gt.txt`) and `_gt_ignore.txt`."""
     out = {}
     for kinds in _gt_files(_gt_folder(path)).values():
-        for kind in ("whole" if "whole" in kinds else "mot", "ignore"):
+        for kind in ("whole" if "whole" in kinds else "gt", "ignore"):
             if kind in kinds:
                 out[kinds[kind].name] = kinds[kind]
     return out
@@ -340,5 +340,4 @@ FORMAT = Format(
     carries=frozenset({"unclipped_boxes", "category_ids", "videos", "track_id", "ignore", "exact_boxes"}),
     lossy_note="categories are UAVDT's table (car, truck, bus, ignore regions); out-of-view and occlusion codes "
                "travel as extras", fixed_categories=True, per_sequence_tracks=True, annotation_files=annotation_files,
-    shortcuts=(("coco", "xsvid-convert uavdt-to-coco UAVDT/ uavdt.json"),),
 )

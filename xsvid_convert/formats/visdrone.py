@@ -21,7 +21,7 @@ from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
 from ..files.paths import safe_name
 from ..files.rows import Rows, format_rows, parse_rows
 from ..files.text import read_text, write_text
-from ..model import BoxTable, Dataset
+from ..model import BoxTable, Dataset, build_dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
@@ -73,7 +73,7 @@ def read(path: Path, options: VisDroneOptions, run: Run) -> Dataset:
     def locate(kind: str, index: int) -> str:
         return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
 
-    return Dataset.build(categories, videos, frames, boxes, locate, run, image_root=str(sequences))
+    return build_dataset(categories, videos, frames, boxes, locate, run, image_root=str(sequences))
 
 
 def written_score(score: np.ndarray, ignore: np.ndarray, category: np.ndarray) -> np.ndarray:
@@ -181,8 +181,4 @@ FORMAT = Format(
                        "occlusion", "exact_boxes"}),
     lossy_note="category names are VisDrone's table", fixed_categories=True, per_sequence_tracks=True,
     annotation_files=annotation_files,
-    shortcuts=(("coco", "xsvid-convert visdrone-to-coco VisDrone2019-VID-val/ val.json"),
-               ("cocovid", "xsvid-convert visdrone-to-cocovid VisDrone2019-VID-val/ val_cocovid.json"),
-               ("yolo", "xsvid-convert visdrone-to-yolo VisDrone2019-VID-val/ yoloft/ --ignored class")),
-    shortcut_defaults={"yolo": {"layout": "yoloft"}},
 )

@@ -26,7 +26,7 @@ from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
 from ..files.paths import safe_name, safe_relpath
 from ..files.rows import Rows, format_rows, parse_rows
 from ..files.text import read_text, write_text
-from ..model import BoxTable, Dataset
+from ..model import BoxTable, Dataset, build_dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import check_unique_names, folder_name, video_name
@@ -96,7 +96,7 @@ def read(path: Path, options: VisDroneDetOptions, run: Run) -> Dataset:
     def locate(kind: str, index: int) -> str:
         return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
 
-    return Dataset.build(categories, [], frames, boxes, locate, run, image_root=str(images))
+    return build_dataset(categories, [], frames, boxes, locate, run, image_root=str(images))
 
 
 def _images(folder: Path) -> dict[str, Path]:
@@ -177,5 +177,4 @@ FORMAT = Format(
                        "ignored_boxes", "truncation", "occlusion", "exact_boxes"}),
     lossy_note="category names are VisDrone's table; no videos or tracks", fixed_categories=True,
     annotation_files=annotation_files,
-    shortcuts=(("coco", "xsvid-convert visdrone-det-to-coco VisDrone2019-DET-val/ val.json"),),
 )

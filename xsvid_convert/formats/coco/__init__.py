@@ -58,5 +58,4 @@ FORMAT = Format(
     options=CocoOptions, output="file",
     carries=frozenset(FIELDS) - {"truncation", "occlusion", "visibility", "visibility_unknown"},
     annotation_files=json_file,
-    shortcuts=(("yolo", "xsvid-convert coco-to-yolo annotations/train.json yolo/ --images-root images/ --layout yoloft"),),
 )

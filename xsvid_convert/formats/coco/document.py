@@ -19,7 +19,7 @@ from ...files import jsonstream
 from ...files.images import image_size
 from ...files.paths import safe_relpath
 from ...files.text import load_json
-from ...model import BoxTable, Dataset
+from ...model import BoxTable, Dataset, build_dataset
 from ...run import Run
 from .annotations import Place, read_annotations
 from .rules import Rules
@@ -59,7 +59,7 @@ def read_document(path: Path, rules: Rules, run: Run, *, images_root: Path | Non
         return f"{src}:$.{name}[{index}]"
 
     boxes, kept = _check_annotation_videos(boxes, kept, frames, lambda i: locate("boxes", i), run)
-    return Dataset.build(
+    return build_dataset(
         [_record(c, src, f"categories[{i}]", CATEGORY_KEYS) for i, c in enumerate(categories)],
         [_video(v, src, i) for i, v in enumerate(videos)], frames, boxes, locate, run,
         image_root=str(root), name=path.stem.removeprefix("instances_"), extras=top, hints=hints,

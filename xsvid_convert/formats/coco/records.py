@@ -76,6 +76,16 @@ def _file_name(f: Frame) -> str:
     return f.file_name
 
 
+def document_head(dataset: Dataset) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a COCO-family file's top level was (its extra keys, and how it was read), to write a
+    part of the dataset back as that file."""
+    return dataset.extras, dataset.hints.get("coco", {})
+
+
+def with_document_head(dataset: Dataset, head: tuple[dict[str, Any], dict[str, Any]]) -> Dataset:
+    return dataset.model_copy(update={"extras": head[0], "hints": {**dataset.hints, "coco": head[1]}})
+
+
 def source_rules(dataset: Dataset) -> str | None:
     """The family member the dataset was read as, if it was read from a COCO-family file."""
     return dataset.hints.get("coco", {}).get("rules")

@@ -85,7 +85,7 @@ def _v2_video(video: Any, record: dict[str, Any]) -> None:
 
 
 XSVID_V2 = Rules(
-    "xsvid", track_keys=("track_id", "instance_id"), write_track_key="track_id", track_key_required=True,
+    "xsvid-v2", track_keys=("track_id", "instance_id"), write_track_key="track_id", track_key_required=True,
     needs_videos=True,
     unique_tracks=True, default_annotation_keys=AREA | ISCROWD | VIDEO_ID, ignore_key_on_ignored=True,
     image_defaults=_v2_image, video_defaults=_v2_video, complete_videos=True, frame_key="frame_index",

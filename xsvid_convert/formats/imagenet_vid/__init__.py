@@ -71,6 +71,4 @@ FORMAT = Format(
                "exact for whole numbers, fractional ones may move in the last bit); no scores, no ignore flag; "
                "occluded/generated travel as box keys (COCO and CocoVID keep them)",
     splits=True, fixed_categories=True, per_sequence_tracks=True, annotation_files=annotation_files,
-    shortcuts=(("cocovid",
-                "xsvid-convert imagenet-vid-to-cocovid ILSVRC2015/Annotations/VID/val imagenet_vid_val.json"),),
 )

@@ -19,7 +19,7 @@ import numpy as np
 
 from ...errors import ConvertError, shown
 from ...files.paths import safe_name, safe_relpath
-from ...model import BoxTable, Dataset
+from ...model import BoxTable, Dataset, build_dataset
 from ...run import Run
 from ..sequences import check_frame_count, frame_limit
 from . import imagesets
@@ -159,7 +159,7 @@ def read(path: Path, options: Any, run: Run) -> Dataset:
             return f"{files[file_of[index]]}:{line_of[index]}"
         return files[index] if kind == "frames" else f"{root}: {kind}[{index}]"
 
-    return Dataset.build(categories(), videos, frames, boxes, locate, run, image_root=str(root / DATA),
+    return build_dataset(categories(), videos, frames, boxes, locate, run, image_root=str(root / DATA),
                          hints={HINT: hints})
 
 

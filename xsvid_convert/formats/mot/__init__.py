@@ -47,5 +47,4 @@ FORMAT = Format(
                        "visibility_unknown", "exact_boxes"}),
     lossy_note="category names only through gt/labels.txt", splits=True, fixed_categories=True,
     per_sequence_tracks=True, annotation_files=annotation_files,
-    shortcuts=(("cocovid", "xsvid-convert mot-to-cocovid MOT17/train train_cocoformat.json"),),
 )

@@ -13,7 +13,7 @@ from ...files.images import IMAGE_SUFFIXES, image_size
 from ...files.paths import safe_name
 from ...files.rows import Rows, format_number, parse_rows
 from ...files.text import read_lines, read_text
-from ...model import BoxTable, Dataset
+from ...model import BoxTable, Dataset, build_dataset
 from ...run import Run
 from ..sequences import check_frame_count, check_unique_names, frame_limit, image_numbers, video_name
 from .seqinfo import FILE as SEQINFO, SeqInfo, read_seqinfo
@@ -84,7 +84,7 @@ def read(path: Path, options: Any, run: Run) -> Dataset:
     def locate(kind: str, index: int) -> str:
         return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
 
-    return Dataset.build(categories, videos, frames, boxes, locate, run, image_root=str(image_root))
+    return build_dataset(categories, videos, frames, boxes, locate, run, image_root=str(image_root))
 
 
 @dataclass

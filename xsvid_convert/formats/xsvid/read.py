@@ -21,6 +21,7 @@ from ...files.text import read_lines
 from ...model import BoxTable, Dataset, repeated
 from ...run import Run
 from ..coco.document import read_document
+from ..coco.records import document_head
 from ..coco.rules import XSVID_V2
 
 SPLITS = ("train", "val_dev", "test")
@@ -88,7 +89,7 @@ def _relative(image: Path, images: Path) -> str:
 def merge(parts: list[tuple[str, Dataset]]) -> Dataset:
     """One dataset of the splits read; the head of each split's file kept to write it back."""
     first_split, merged = parts[0]
-    heads = {split: (part.extras, part.hints.get("coco", {})) for split, part in parts}
+    heads = {split: document_head(part) for split, part in parts}
     frames = {f.id: f for f in merged.frames}
     tables = [merged.boxes]
     videos = {v.id: v for v in merged.videos}

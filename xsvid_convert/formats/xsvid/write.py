@@ -25,6 +25,7 @@ from ...files.text import write_text
 from ...model import Dataset
 from ...run import Run
 from ..coco.rules import XSVID_V2
+from ..coco.records import with_document_head
 from ..coco.writer import global_track_ids, write_document
 from ..sequences import folder_name, video_structure
 from ..yolo.labels import classes, frame_texts, normalized_rows
@@ -109,7 +110,7 @@ def _write_split(release: Dataset, source: Dataset, split: str, members: list[in
         "frames": frames, "boxes": release.boxes.take(np.isin(release.boxes.frame_id, ids)),
         "videos": [v for v in release.videos if v.id in {f.video_id for f in frames}]})
     if head is not None:  # read from a release: this split's file had these top-level keys
-        part = part.model_copy(update={"extras": head[0], "hints": {**part.hints, "coco": head[1]}})
+        part = with_document_head(part, head)
     write_document(part, target / ANNOTATIONS / f"{split}.json", XSVID_V2, run.child())
     write_text(target / LISTS / f"{split}.txt", [f"../{IMAGES}/{f.file_name}" for f in frames])
     write_text(target / LISTS / f"legacy_{split}.txt", [f"./{f.file_name}" for f in frames])

@@ -75,5 +75,4 @@ FORMAT = Format(
     options=YoloOptions, carries=frozenset({"category_ids", "category_names", "videos", "empty_frames"}),
     lossy_note="boxes clipped to the image and rounded to 6 decimals of its size; ignored boxes dropped or made a class",
     splits=True, annotation_files=annotation_files,
-    shortcuts=(("coco", "xsvid-convert yolo-to-coco yolo/data.yaml train.json"),),
 )

@@ -12,7 +12,7 @@ import numpy as np
 from ...errors import ConvertError
 from ...files.images import image_size
 from ...files.paths import safe_relpath
-from ...model import BoxTable, Dataset
+from ...model import BoxTable, Dataset, build_dataset
 from ...run import Run
 from ..sequences import video_name
 from .labels import parse_label
@@ -61,7 +61,7 @@ def build(entries: list[Entry], names: list[str], classes_map: Any, options: Any
     categories = [{"id": i, "name": n} for i, n in zip(category_ids, names)]
     video_rows = [{"id": i, "name": name} for name, i in videos.items()]
     hints = {"yolo": {"layout": "yoloft" if zero_based else "ultralytics"}}
-    return Dataset.build(categories, video_rows, frames, boxes, locate, run, hints=hints)
+    return build_dataset(categories, video_rows, frames, boxes, locate, run, hints=hints)
 
 
 def _category_ids(classes_map: Any, names: list[str], src: str) -> list[int]:
