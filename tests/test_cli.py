@@ -1,6 +1,4 @@
 import hashlib
-import subprocess
-import sys
 
 import orjson
 import pytest
@@ -9,12 +7,10 @@ from hypothesis import given, settings, strategies as st
 import xsvid_convert as xc
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
-from helpers import assert_ultralytics_labels
+from helpers import assert_ultralytics_labels, cli
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "xsvid_convert.cli", *map(str, args)],
-                          capture_output=True, text=True)
+run = cli  # the command line in its own process
 
 
 def test_coco_to_yolo_command_writes_labels_per_frame(xsvid, tmp_path):

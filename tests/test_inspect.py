@@ -6,18 +6,10 @@ import numpy as np
 import orjson
 import pytest
 from PIL import Image
-from typer.testing import CliRunner
-
-from xsvid_convert.cli import app
 from xsvid_convert.tools.preview import MISSING_CANVAS, PALETTE
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
+from helpers import invoke
 
 def independent_buckets(doc: dict) -> dict:
     """Counted straight from the JSON, the way a user would check: area = w*h, crowd excluded."""

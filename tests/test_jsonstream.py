@@ -1,7 +1,6 @@
 """The slice-at-a-time reader of large COCO files gives exactly what the whole-file reader gives,
 whatever the block size (keys, strings and escapes split across blocks included)."""
 
-import numpy as np
 import orjson
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -11,6 +10,8 @@ from xsvid_convert.files import jsonstream
 from xsvid_convert.formats.coco import document as coco
 from xsvid_convert.errors import ConvertError
 from xsvid_convert.synthetic import xsvid_coco
+
+from helpers import BOX_COLUMNS, assert_same_boxes
 
 TRICKY = ['plain', 'a "quoted" ]},{ word', 'back\\slash\\', '\\"', 'annotations', '"annotations": [', 'é✓\u0001']
 
@@ -29,8 +30,7 @@ def tricky_doc(annotations_first: bool) -> dict:
 
 
 def same(a, b) -> None:
-    for name in ("id", "frame_id", "category_id", "x", "y", "w", "h", "track_id", "score", "ignore"):
-        np.testing.assert_array_equal(getattr(a.boxes, name), getattr(b.boxes, name), err_msg=name)
+    assert_same_boxes(a, b, columns=BOX_COLUMNS + ("id",))
     assert a.boxes.extras == b.boxes.extras
     assert [f.model_dump() for f in a.frames] == [f.model_dump() for f in b.frames]
     assert a.extras == b.extras and a.hints == b.hints

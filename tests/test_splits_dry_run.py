@@ -2,20 +2,10 @@
 
 import orjson
 import pytest
-from typer.testing import CliRunner
-
 import xsvid_convert as xc
-from xsvid_convert.cli import app
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
-from helpers import assert_ultralytics_labels, load_yaml
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
+from helpers import assert_ultralytics_labels, invoke, load_yaml
 
 @pytest.fixture
 def five_videos(tmp_path):
@@ -122,17 +112,3 @@ def test_images_modes_in_every_image_folder_writer(tmp_path, target, layout, pat
             assert not image.is_symlink()
             same = any(image.stat().st_ino == p.stat().st_ino for p in originals)
             assert same == (mode == "hardlink")
-
-
-@pytest.mark.parametrize("layout", ["ultralytics", "yoloft"])
-def test_workers_write_the_same_files(tmp_path, layout):
-    src = write_dataset(tmp_path / "d", xsvid_coco(videos=4, frames=400, tracks=3))
-    one, two = tmp_path / "one", tmp_path / "two"
-    r1 = xc.convert(src, one, "coco", "yolo", layout=layout, images="copy")
-    r2 = xc.convert(src, two, "coco", "yolo", layout=layout, images="copy", workers=2)
-    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file()) and len(files) > 3200
-    for f in files:
-        if f.name not in ("data.yaml",):
-            assert (one / f).read_bytes() == (two / f).read_bytes(), f
-    assert r1.summary() == r2.summary()

@@ -6,21 +6,7 @@ import xsvid_convert as xc
 from xsvid_convert.errors import ConvertError
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
-from helpers import assert_ultralytics_labels, load_yaml
-
-
-def _same_boxes(a, b, tol_of):
-    """Frames matched by file name; boxes in order; each coordinate within tol_of(frame)."""
-    by_name = {f.file_name: f for f in b.frames}
-    assert sorted(by_name) == sorted(f.file_name for f in a.frames)
-    for fa in a.frames:
-        fb = by_name[fa.file_name]
-        ia = np.flatnonzero(a.boxes.frame_id == fa.id)
-        ib = np.flatnonzero(b.boxes.frame_id == fb.id)
-        assert len(ia) == len(ib), fa.file_name
-        assert a.boxes.category_id[ia].tolist() == b.boxes.category_id[ib].tolist()
-        for name in "xywh":
-            assert np.abs(getattr(a.boxes, name)[ia] - getattr(b.boxes, name)[ib]).max(initial=0) <= tol_of(fa)
+from helpers import assert_same_boxes, assert_ultralytics_labels, load_yaml
 
 
 def test_datumaro_category_ids_1_2_4_survive_yolo(fixtures, tmp_path):
@@ -38,11 +24,25 @@ def test_datumaro_category_ids_1_2_4_survive_yolo(fixtures, tmp_path):
         assert [(c.id, c.name) for c in back.categories] == [(1, "a"), (2, "b"), (4, "c")]
         kept = dataset.boxes.take(~dataset.boxes.ignore)
         expected = dataset.model_copy(update={"boxes": kept})
-        _same_boxes(expected, back, lambda f: 1e-6 * max(f.width, f.height))
+        assert_same_boxes(expected, back, lambda f: 1e-6 * max(f.width, f.height), columns=("category_id",))
         assert report.counts["ignored_dropped"] == int(dataset.boxes.ignore.sum())
-    # class = position in the category list: category 2 ("b") is class 1, not 2 - 1 = 1 by luck;
-    # category 4 would be class 3 under `id - 1`, which is out of range for 3 names
-    assert (tmp_path / "train/labels/train/a.txt").read_text().startswith("1 ")
+    assert (tmp_path / "train/labels/train/a.txt").read_text().startswith("1 ")  # category 2 ("b")
+
+
+def test_class_is_the_position_in_the_category_list_never_id_minus_one(tmp_path):
+    """Ids 3, 10, 5 in that order: classes 0, 1, 2 (`id - 1` would give 2, 9, 4: two of them out
+    of range for three names, the third another category's class)."""
+    doc = {"categories": [{"id": 3, "name": "a"}, {"id": 10, "name": "b"}, {"id": 5, "name": "c"}],
+           "images": [{"id": 1, "file_name": "v/0.png", "width": 100, "height": 100}],
+           "annotations": [{"id": k, "image_id": 1, "category_id": c, "bbox": [10 * k, 10, 5, 5], "area": 25,
+                            "iscrowd": 0} for k, c in enumerate((5, 3, 10, 5), 1)]}
+    src = tmp_path / "a.json"
+    src.write_bytes(orjson.dumps(doc))
+    xc.convert(src, tmp_path / "y", "coco", "yolo", split="train")
+    classes = [line.split()[0] for line in (tmp_path / "y/labels/train/v/0.txt").read_text().splitlines()]
+    assert classes == ["2", "0", "1", "2"]
+    assert load_yaml(tmp_path / "y/data.yaml")["classes_map"] == [3, 10, 5]
+    assert xc.read(tmp_path / "y", "yolo", image_size=(100, 100)).boxes.category_id.tolist() == [5, 3, 10, 5]
 
 
 @pytest.mark.parametrize("layout", ["ultralytics", "yoloft"])
@@ -58,7 +58,7 @@ def test_xsvid_round_trip_through_yolo(xsvid, tmp_path, layout):
     back = xc.read(out, "yolo")
     assert [c.id for c in back.categories] == list(range(1, 10))
     kept = dataset.model_copy(update={"boxes": dataset.boxes.take(~dataset.boxes.ignore)})
-    _same_boxes(kept, back, lambda f: 1e-6 * max(f.width, f.height))
+    assert_same_boxes(kept, back, lambda f: 1e-6 * max(f.width, f.height), columns=("category_id",))
     assert [(f.file_name, f.frame_index) for f in back.frames] == [(f.file_name, f.frame_index) for f in dataset.frames]
 
 
@@ -115,3 +115,17 @@ def test_ignored_boxes_as_a_class(tmp_path):
     ignored = int(dataset.boxes.ignore.sum())
     classes = [line.split()[0] for p in (tmp_path / "y/labels").rglob("*.txt") for line in p.read_text().splitlines()]
     assert len(classes) == len(dataset.boxes) and classes.count("4") >= ignored > 0
+
+
+@pytest.mark.parametrize("layout", ["ultralytics", "yoloft"])
+def test_workers_write_the_same_files(tmp_path, layout):
+    src = write_dataset(tmp_path / "d", xsvid_coco(videos=4, frames=400, tracks=3))
+    one, two = tmp_path / "one", tmp_path / "two"
+    r1 = xc.convert(src, one, "coco", "yolo", layout=layout, images="copy")
+    r2 = xc.convert(src, two, "coco", "yolo", layout=layout, images="copy", workers=2)
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file()) and len(files) > 3200
+    for f in files:
+        if f.name not in ("data.yaml",):
+            assert (one / f).read_bytes() == (two / f).read_bytes(), f
+    assert r1.summary() == r2.summary()
