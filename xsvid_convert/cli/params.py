@@ -2,6 +2,7 @@
 `--from/--to` choices), and one way of failing: one line on stderr, exit 2."""
 
 import dataclasses
+import functools
 import inspect
 import sys
 import traceback
@@ -50,6 +51,7 @@ def guarded(action: Callable[[], Any], where: Path | None = None) -> Any:
 # ------------------------------------------------------------------ options from the registry
 
 
+@functools.cache
 def format_fields(sides: tuple[str, ...]) -> dict[str, tuple[dataclasses.Field, list[str]]]:
     """Every format option that applies to one of `sides`, once by name, with its formats."""
     fields: dict[str, tuple[dataclasses.Field, list[str]]] = {}
@@ -68,7 +70,9 @@ def param(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
 
+@functools.cache
 def format_params(sides: tuple[str, ...]) -> list[inspect.Parameter]:
+    """One flag per format option (the same objects for every command: built once)."""
     params = []
     for name, (f, owners) in format_fields(sides).items():
         meta = f.metadata

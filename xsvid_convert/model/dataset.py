@@ -13,7 +13,7 @@ from typing import Any, Callable
 import numpy as np
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ..errors import ConvertError
 from .boxes import BoxTable
@@ -88,6 +88,7 @@ class Dataset(BaseModel):
     """Top-level keys of the source the model does not name (COCO `info`, `licenses`, ...)."""
     hints: dict[str, Any] = Field(default_factory=dict)
     """Per format, what it keeps to write its own files back exactly (see `_Model.hints`)."""
+    _frame_order: tuple | None = PrivateAttr(default=None)
 
     # ---------------------------------------------------------------- lookups writers share
 
@@ -133,9 +134,17 @@ class Dataset(BaseModel):
 
     def frame_positions_of(self, frame_ids: np.ndarray) -> np.ndarray:
         """Position in `frames` of each of `frame_ids` (which must all exist)."""
-        ids = self.frame_ids()
-        order = np.argsort(ids, kind="stable")
+        ids, order = self._sorted_frame_ids()
         return order[np.searchsorted(ids, frame_ids, sorter=order)]
+
+    def _sorted_frame_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """The frame ids and their sort order, made once for a given frame list (every writer and
+        check asks for box positions; 222k frames sorted once, not each time)."""
+        cached = self._frame_order
+        if cached is None or cached[0] is not self.frames or cached[1] != len(self.frames):
+            ids = self.frame_ids()  # the list is held by the cache: its identity cannot be reused
+            cached = self._frame_order = (self.frames, len(self.frames), ids, np.argsort(ids, kind="stable"))
+        return cached[2], cached[3]
 
     def frame_positions(self) -> np.ndarray:
         """For each box, the position of its frame in `frames`."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import is_not, itemgetter, methodcaller
+from operator import contains, is_not, itemgetter, methodcaller
 from typing import Any, Callable
 
 import numpy as np
@@ -50,18 +50,24 @@ class Column:
 
     def __init__(self, rows: list[dict], key: str) -> None:
         self.key, self.n = key, len(rows)
+        self.complete = False
+        if rows and key not in rows[0] and not any(map(contains, rows, repeat(key))):
+            # a key no record has (most optional keys of most files): one C-level scan, no list
+            self.values, self.kinds, self.absent = _Absent(self.n), {NOTHING}, True
+            return
         try:
             self.values = list(map(itemgetter(key), rows))
             self.complete = True
         except KeyError:
             self.values = list(map(methodcaller("get", key, MISSING), rows))
-            self.complete = False
         self.kinds = set(map(type, self.values))
         self.absent = self.kinds == {NOTHING}
 
     def present(self) -> np.ndarray:
         if self.complete:
             return np.ones(self.n, bool)
+        if self.absent:
+            return np.zeros(self.n, bool)
         return np.fromiter(map(is_not, self.values, repeat(MISSING)), bool, self.n)
 
     def given(self) -> list:
@@ -72,6 +78,22 @@ class Column:
         """The rule `problem` (None: fine) over every value: the per-value pass that names them."""
         mask = np.fromiter((problem(v) is not None for v in self.values), bool, self.n)
         return mask, lambda i: problem(self.values[i])
+
+
+class _Absent:
+    """The values of a key no record has: MISSING n times, without a list of them."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> Any:
+        return MISSING
+
+    def __iter__(self):
+        return repeat(MISSING, self.n)
 
 
 class Records:
@@ -113,9 +135,13 @@ def read_annotations(items: list, rules: Rules, track_keys: tuple[str, ...], pla
 def _int_rule(column: Column, required: bool) -> Rule:
     allowed = {int} if required else {int, NOTHING}
     if column.kinds <= allowed:
-        given = column.given()
-        if not given or (INT64[0] <= min(given) and max(given) <= INT64[1]):
+        if column.absent:
             return None, _never
+        try:  # numpy refuses what does not fit int64; the array is the column's, below
+            column.ints = np.array(column.given(), dtype=np.int64)
+            return None, _never
+        except OverflowError:
+            pass
 
     def problem(v: Any) -> str | None:
         if v is MISSING:
@@ -159,8 +185,9 @@ def _flag_rule(column: Column) -> Rule:
 def _number_rule(column: Column) -> Rule:
     """Optional numbers: an int or a finite float, or null for 'not given'."""
     if column.kinds <= {int, float, type(None), NOTHING}:
-        if float not in column.kinds or all(map(math.isfinite, (v for v in column.values if type(v) is float))):
-            return None, _never
+        with np.errstate(invalid="ignore"):
+            if float not in column.kinds or np.isfinite(_number(column)[column.present()]).all():
+                return None, _never
     return column.bad(lambda v: None if v is MISSING or v is None or (type(v) in (int, float) and math.isfinite(v))
                       else f"{column.key}: expected a finite number, found {shown(v)}")
 
@@ -182,9 +209,8 @@ def _columns(records: Records, rules: Rules, track_keys: tuple[str, ...]) -> Box
     xywh = flat.reshape(n, 4)
     ints = _bbox_ints(bbox, xywh)
     columns: dict[str, Any] = {
-        "id": np.array(records["id"].values, dtype=np.int64).reshape(n),
-        "frame_id": np.array(records["image_id"].values, dtype=np.int64).reshape(n),
-        "category_id": np.array(records["category_id"].values, dtype=np.int64).reshape(n),
+        "id": _ints(records["id"]), "frame_id": _ints(records["image_id"]),
+        "category_id": _ints(records["category_id"]),
         "x": xywh[:, 0], "y": xywh[:, 1], "w": xywh[:, 2], "h": xywh[:, 3],
     }
     columns["track_id"], keys = _track(records, track_keys, n)
@@ -217,12 +243,16 @@ def _bbox_ints(bbox: Column, xywh: np.ndarray) -> np.ndarray:
         return np.full(n, 0b1111, np.int64)
     if bbox.number_kinds == {float}:
         return np.zeros(n, np.int64)
-    with np.errstate(invalid="ignore"):
-        rows = np.flatnonzero((xywh == np.floor(xywh)).any(axis=1))
-    out = np.zeros(n, np.int64)
-    for i in rows.tolist():  # only integral values can have been written as integers
-        out[i] = sum(1 << k for k, v in enumerate(bbox.values[i]) if type(v) is int)
-    return out
+    written = np.fromiter(map(isinstance, chain.from_iterable(bbox.values), repeat(int)), bool, 4 * n)
+    return written.reshape(n, 4).astype(np.int64) @ np.array([1, 2, 4, 8], np.int64)
+
+
+def _ints(column: Column) -> np.ndarray:
+    """A required integer key's column (the array its rule made, unless records were dropped since)."""
+    ints = getattr(column, "ints", None)
+    if ints is None or len(ints) != column.n:
+        ints = np.array(column.values, dtype=np.int64)
+    return ints.reshape(column.n)
 
 
 def _track(records: Records, track_keys: tuple[str, ...], n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ from ..coco.rules import XSVID_V2
 from ..coco.records import with_document_head
 from ..coco.writer import global_track_ids, write_document
 from ..sequences import folder_name, video_structure
-from ..yolo.labels import classes, frame_texts, normalized_rows
+from ..yolo.labels import classes, label_texts
 from ..yolo.workers import run_in_workers
 from ..yolo.yaml_file import dump_yaml
 from ..yolo.yoloft import warn_loader_hazards, yoloft_yaml
@@ -119,7 +119,7 @@ def _write_split(release: Dataset, source: Dataset, split: str, members: list[in
 def _write_frames(release: Dataset, target: Path, options: Any, run: Run) -> list:
     """Images and label files; returns the class list the labels use."""
     class_list, class_of, ignored_class = classes(release, options.ignored)
-    rows, values = normalized_rows(release, class_of, ignored_class, run.child())  # the JSONs keep every box
+    texts_of = label_texts(release, class_of, ignored_class, run.child())  # the JSONs keep every box
     mode = "hardlink" if options.images == "link" else options.images
     if options.images == "link":
         run.note("--images link makes hard links here: YOLOFT's tools refuse frames that resolve outside images/")
@@ -128,7 +128,7 @@ def _write_frames(release: Dataset, target: Path, options: Any, run: Run) -> lis
         (target / "labels" / video).mkdir(parents=True, exist_ok=True)
 
     def work(lo: int, hi: int, counts: Run) -> None:
-        texts = frame_texts(release, rows, values, lo, hi)
+        texts = texts_of.texts(lo, hi)
         for k in range(lo, hi):
             frame, text = release.frames[k], next(texts)
             if text:  # a background frame has no label file, as the release's own tools make them

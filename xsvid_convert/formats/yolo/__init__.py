@@ -18,7 +18,7 @@ from ...model import Dataset
 from ...run import Run
 from ..base import Format, Ignored, Images, ImageSize, Split, Workers, option
 from . import ultralytics, yoloft
-from .labels import classes, frame_texts, normalized_rows
+from .labels import classes, label_texts
 from .read import read
 from .workers import run_in_workers
 
@@ -35,13 +35,13 @@ class YoloOptions(ImageSize, Images, Workers, Ignored, Split):
 
 def write(dataset: Dataset, target: Path, options: YoloOptions, run: Run) -> None:
     class_list, class_of, ignored_class = classes(dataset, options.ignored)
-    rows, values = normalized_rows(dataset, class_of, ignored_class, run)
+    texts_of = label_texts(dataset, class_of, ignored_class, run)
     layout = options.layout or dataset.hints.get("yolo", {}).get("layout", "ultralytics")
     labels, images = LAYOUTS[layout](dataset, target, options, run, class_list)
     run.count("frames", len(dataset.frames))
 
     def work(lo: int, hi: int, counts: Run) -> None:
-        texts = frame_texts(dataset, rows, values, lo, hi)
+        texts = texts_of.texts(lo, hi)
         for k in range(lo, hi):
             text = next(texts)
             if text or dataset.frames[k].hints.get("yolo.label", True):  # a YOLO source's frame without one

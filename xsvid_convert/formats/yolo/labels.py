@@ -35,11 +35,41 @@ def classes(dataset: Dataset, ignored: str) -> tuple[list[Category], dict[int, i
     return out, {c.id: k for k, c in enumerate(out)}, ignored_class
 
 
+class LabelTexts:
+    """The label file text of each frame, from the kept boxes' class cx cy w h: boxes grouped by
+    frame once, then formatted a block of frames at a time (`texts`)."""
+
+    def __init__(self, frames: int, box_frames: np.ndarray, values: np.ndarray) -> None:
+        self.order = np.argsort(box_frames, kind="stable")
+        self.starts = np.searchsorted(box_frames[self.order], np.arange(frames + 1))
+        self.values, self.frames = values, frames
+
+    def texts(self, first: int = 0, last: int | None = None) -> Iterator[str]:
+        """Frames first..last-1, boxes in the dataset's order within a frame.  One `%` per frame,
+        not per box; numbers turned into Python floats a block of frames at a time, so millions of
+        boxes never sit in memory as float objects."""
+        starts, last = self.starts, self.frames if last is None else last
+        step = 4096  # frames per block
+        for block in range(first, last, step):
+            lo, hi = int(starts[block]), int(starts[min(block + step, last)])
+            flat = self.values[self.order[lo:hi]].ravel().tolist()
+            for k in range(block, min(block + step, last)):
+                a, b = int(starts[k]) - lo, int(starts[k + 1]) - lo
+                yield (LABEL_LINE * (b - a)) % tuple(flat[5 * a:5 * b]) if b > a else ""
+
+
+def label_texts(dataset: Dataset, class_of: dict[int, int], ignored_class: int | None, run: Run) -> LabelTexts:
+    """The label texts of every frame: boxes clipped to the image, normalized, counted."""
+    positions = dataset.frame_positions()
+    rows, values = normalized_rows(dataset, class_of, ignored_class, run, positions)
+    return LabelTexts(len(dataset.frames), positions[rows], values)
+
+
 def normalized_rows(dataset: Dataset, class_of: dict[int, int], ignored_class: int | None,
-                    run: Run) -> tuple[np.ndarray, np.ndarray]:
+                    run: Run, positions: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Clip every box to its image and normalize it: (box rows kept, their class cx cy w h)."""
     b = dataset.boxes
-    positions = dataset.frame_positions()
+    positions = dataset.frame_positions() if positions is None else positions
     widths, heights = dataset.frame_sizes()
     dataset.require_sizes("YOLO needs it to normalize boxes", np.unique(positions))
     W, H = widths[positions], heights[positions]
@@ -63,24 +93,6 @@ def normalized_rows(dataset: Dataset, class_of: dict[int, int], ignored_class: i
                               (x2 - x1) / W, (y2 - y1) / H])
     run.count("boxes", len(rows))
     return rows, values
-
-
-def frame_texts(dataset: Dataset, rows: np.ndarray, values: np.ndarray, first: int = 0,
-                last: int | None = None) -> Iterator[str]:
-    """The label file text of each frame first..last-1, boxes in the dataset's order within a
-    frame.  One `%` formatting per frame, not per box; numbers turned into Python floats a block
-    of frames at a time, so millions of boxes never sit in memory as float objects."""
-    positions = dataset.frame_positions()[rows] if len(rows) else np.zeros(0, np.int64)
-    order = np.argsort(positions, kind="stable")
-    starts = np.searchsorted(positions[order], np.arange(len(dataset.frames) + 1))
-    last = len(dataset.frames) if last is None else last
-    step = 4096  # frames per block
-    for block in range(first, last, step):
-        lo, hi = int(starts[block]), int(starts[min(block + step, last)])
-        flat = values[order[lo:hi]].ravel().tolist()
-        for k in range(block, min(block + step, last)):
-            a, b = int(starts[k]) - lo, int(starts[k + 1]) - lo
-            yield (LABEL_LINE * (b - a)) % tuple(flat[5 * a:5 * b]) if b > a else ""
 
 
 def parse_label(label: Path, nc: int, run: Run) -> tuple[np.ndarray, list[int]]:
