@@ -39,6 +39,68 @@ def coco_to_yolo(src: Path, dst: Path) -> None:
                 fh.write("\n".join(lines[image_id]) + "\n")
 
 
+def _label_lines(doc: dict) -> dict:
+    """image id -> YOLO label lines (class = position in the category list); ignored boxes dropped."""
+    classes = {c["id"]: k for k, c in enumerate(doc["categories"])}
+    images = {i["id"]: i for i in doc["images"]}
+    lines = defaultdict(list)
+    for a in doc["annotations"]:
+        if a.get("iscrowd") or a.get("ignore"):
+            continue
+        im = images[a["image_id"]]
+        W, H = im["width"], im["height"]
+        x, y, w, h = a["bbox"]
+        x1, y1, x2, y2 = max(x, 0), max(y, 0), min(x + w, W), min(y + h, H)
+        if x2 <= x1 or y2 <= y1:
+            continue
+        lines[a["image_id"]].append("%d %.6f %.6f %.6f %.6f" % (
+            classes[a["category_id"]], (x1 + x2) / 2 / W, (y1 + y2) / 2 / H, (x2 - x1) / W, (y2 - y1) / H))
+    return lines
+
+
+def _frames_out(doc: dict, src_images: Path, dst: Path, lines: dict, place, empty_labels: bool = True) -> list[str]:
+    """Label files (for background frames too when `empty_labels`), each image placed with
+    `place(source, target)`; the list lines."""
+    listed, made = [], set()
+    for im in doc["images"]:
+        name = im["file_name"]
+        for folder in ("labels", "images"):
+            parent = (dst / folder / name).parent
+            if parent not in made:
+                parent.mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+        if lines[im["id"]] or empty_labels:
+            with open(dst / "labels" / (os.path.splitext(name)[0] + ".txt"), "w") as fh:
+                fh.write("\n".join(lines[im["id"]]) + "\n" if lines[im["id"]] else "")
+        place(src_images / name, dst / "images" / name)
+        listed.append(f"./{name}")
+    return listed
+
+
+def coco_to_yoloft(src: Path, dst: Path) -> None:
+    """YOLOFT's layout: labels/<video>/<frame>.txt, symlinked images, a list file, the eval JSON, a yaml."""
+    doc = orjson.loads(src.read_bytes())
+    listed = _frames_out(doc, src.parent.parent / "images", dst, _label_lines(doc), os.symlink)
+    (dst / "images" / "train.txt").write_text("\n".join(listed) + "\n")
+    (dst / "annotations").mkdir()
+    (dst / "annotations" / "train.json").write_bytes(src.read_bytes())
+    names = "\n".join(f"  {k}: {c['name']}" for k, c in enumerate(doc["categories"]))
+    (dst / "data.yaml").write_text(
+        f"path: {dst}\ntrain: images/train.txt\nval: images/train.txt\nimages_dir: images/\nlabels_dir: labels/\n"
+        f"eval_ann_json: {dst}/annotations/train.json\nnames:\n{names}\n")
+
+
+def coco_to_xsvid(src: Path, dst: Path) -> None:
+    """The XS-VID release folder: hard-linked images, labels, the JSON, a split list."""
+    doc = orjson.loads(src.read_bytes())
+    # a background frame gets no label file, as the release's own tools make them
+    listed = _frames_out(doc, src.parent.parent / "images", dst, _label_lines(doc), os.link, empty_labels=False)
+    (dst / "annotations").mkdir()
+    (dst / "annotations" / "train.json").write_bytes(src.read_bytes())
+    (dst / "splits").mkdir()
+    (dst / "splits" / "train.txt").write_text("\n".join(listed) + "\n")
+
+
 def yolo_to_coco(src: Path, dst: Path) -> None:
     # sizes come from the COCO file the labels were made from (a user would read image headers)
     root = src / "labels" / "train"

@@ -32,7 +32,7 @@ class _Model(BaseModel):
     """Keys of the source record the model does not name, written back by formats that can."""
     hints: dict[str, Any] = Field(default_factory=dict, exclude=True)
     """What a format keeps to write its own files back exactly; never written, never read by
-    another format."""
+    another format.  Records with equal hints may share one dict: assign a new one, never update."""
 
 
 class Category(_Model):

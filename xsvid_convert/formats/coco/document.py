@@ -24,7 +24,7 @@ from ...run import Run
 from .annotations import Place, read_annotations
 from .rules import Rules
 
-STREAM_BYTES = 256 << 20
+STREAM_BYTES = 32 << 20
 """Files at least this large have their annotations parsed a slice at a time (see jsonstream)."""
 SLICE_BYTES = 8 << 20
 TOP_KEYS = ("images", "annotations", "categories", "videos")
@@ -48,6 +48,7 @@ def read_document(path: Path, rules: Rules, run: Run, *, images_root: Path | Non
         raise ConvertError(f"{src}:$.videos", f"a {rules.name} file needs a `videos` list")
     root = images_root or _guess_images_root(path, images)
     frames = [_frame(image, src, i, rules) for i, image in enumerate(images)]
+    images.clear()  # the rows hold what they need; 222k image dicts are memory the models can reuse
     _fill_sizes(frames, root, image_size_default)
     top = {k: v for k, v in doc.items() if k not in TOP_KEYS}
     hints = {"coco": {"rules": rules.name, "top": list(doc), "track_keys": track_keys}}

@@ -47,12 +47,14 @@ def video_record(v: Video, rules: Rules, same: bool) -> dict[str, Any]:
     return record
 
 
-def image_record(f: Frame, video_id: int | None, frame_index: int | None, rules: Rules, same: bool) -> dict[str, Any]:
+def image_record(f: Frame, video_id: int | None, frame_index: int | None, rules: Rules, same: bool,
+                 file_name: str | None = None) -> dict[str, Any]:
+    """`file_name`: the frame's name in a written layout that renames frames (YOLOFT's)."""
     source = keys_of(f)
     # the key the source gave the index under; this member's key too (the model's value unless an
     # extra key of that name, e.g. XS-VID's own frame_id beside frame_index, says otherwise)
     own = "frame_index" if source is not None and "frame_index" in source else "frame_id"
-    fields = {"id": f.id, "file_name": _file_name(f), "width": f.width, "height": f.height, "video_id": video_id,
+    fields = {"id": f.id, "file_name": file_name or _file_name(f), "width": f.width, "height": f.height, "video_id": video_id,
               own: frame_index}
     required = ("id", "file_name") + (("video_id", rules.frame_key) if rules.needs_videos else ())
     if rules.frame_key != own:

@@ -19,7 +19,8 @@ from .rules import Rules
 CHUNK = 20000
 
 
-def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run) -> None:
+def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run, file_names: list[str] | None = None) -> None:
+    """`file_names`: the frames' names in a layout that renames them (default: their own)."""
     read_as = source_rules(dataset)
     same = read_as == rules.name
     if read_as is None:  # mmdet and mmtracking read width/height of every image
@@ -30,7 +31,7 @@ def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run) -> No
         videos, frame_video, frame_index = (dataset.videos, [f.video_id for f in dataset.frames],
                                             [f.frame_index for f in dataset.frames])
     head = _head(dataset, rules, same, read_as is not None, videos)
-    images = [image_record(f, v, i, rules, same) for f, v, i in zip(dataset.frames, frame_video, frame_index)]
+    names = file_names or [None] * len(dataset.frames)
     box_video = _box_videos(dataset, frame_video)
     track, original = (global_track_ids(dataset, box_video, run) if rules.unique_tracks
                        else (dataset.boxes.track_id, None))
@@ -40,12 +41,17 @@ def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run) -> No
     n = len(dataset.boxes)
     with open(target, "wb") as out:
         out.write(orjson.dumps(head, option=orjson.OPT_SERIALIZE_NUMPY)[:-1])
-        out.write(b',"images":' if head else b'"images":')
-        out.write(orjson.dumps(images, option=orjson.OPT_SERIALIZE_NUMPY) + b',"annotations":[')
+        out.write(b',"images":[' if head else b'"images":[')
+        for start in range(0, len(names), CHUNK):  # a chunk of records at a time: 222k dicts never at once
+            part = slice(start, start + CHUNK)
+            records = [image_record(f, v, i, rules, same, name) for f, v, i, name in zip(
+                dataset.frames[part], frame_video[part], frame_index[part], names[part])]
+            out.write((b"," if start else b"") + orjson.dumps(records, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1])
+        out.write(b'],"annotations":[')
         for start in run.bar(range(0, n, CHUNK), -(-n // CHUNK), "annotations"):
             out.write((b"," if start else b"") + text.text(start, min(start + CHUNK, n)))
         out.write(b"]}")
-    run.count("frames", len(images))
+    run.count("frames", len(names))
     run.count("boxes", n)
 
 

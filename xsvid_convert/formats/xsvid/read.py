@@ -121,7 +121,8 @@ def _add_frame(frames: dict, frame: Any, split: str) -> None:
         raise ConvertError(f"{split}.json", f"image id {frame.id} is {frame.file_name!r} here and {known.file_name!r} "
                                             f"in {known.split}.json; read one split with --split")
     else:  # one frame in two splits
-        known.hints["xsvid.splits"] = [*known.hints.get("xsvid.splits", [known.split]), split]
+        # replaced, not updated: frames with equal hints share one dict (model/build.py)
+        known.hints = {**known.hints, "xsvid.splits": [*known.hints.get("xsvid.splits", [known.split]), split]}
 
 
 def _new_boxes(part: Dataset, frames: dict, split: str) -> BoxTable:

@@ -107,14 +107,13 @@ def write_eval_json(dataset: Dataset, members: list[int], names: list[str], clas
                     run: Run) -> None:
     """The frames of the val list under their new names, in XS-VID v2's form, with the class list
     as categories (YOLOFT 2026 refuses names or ids that disagree with data.yaml's)."""
-    frames = [dataset.frames[k].model_copy(update={"file_name": names[k], "split": None, "source": None, "hints": {}})
-              for k in members]
+    frames = [dataset.frames[k] for k in members]  # renamed as they are written, not copied
     ids = np.array([f.id for f in frames], dtype=np.int64)
     part = dataset.model_copy(update={
         "frames": frames, "boxes": dataset.boxes.take(np.isin(dataset.boxes.frame_id, ids)), "image_root": None,
         "categories": classes, "hints": {}, "extras": {}})
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_document(part, path, XSVID_V2, run.child())
+    write_document(part, path, XSVID_V2, run.child(), [names[k] for k in members])
 
 
 def yoloft_yaml(generation: str, root: Path, lists: dict[str, str], eval_json: str, classes: list[Category]) -> dict:
