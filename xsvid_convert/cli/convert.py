@@ -49,24 +49,28 @@ def _names(text: str | None) -> list[str] | None:
     return [v for v in (text or "").split(",") if v] or None
 
 
-def _conversion_params(with_formats: bool) -> list[inspect.Parameter]:
+def _conversion_params(shortcut: formats.Shortcut | None) -> list[inspect.Parameter]:
+    """`convert`'s flags (every format's options), or a shortcut's (its two formats' options)."""
     params = [
         inspect.Parameter("src", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                           annotation=Annotated[Path, typer.Argument(help="Input file or folder.")]),
         inspect.Parameter("dst", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                           annotation=Annotated[Path, typer.Argument(help="Output file or folder.")]),
     ]
-    if with_formats:
+    if shortcut is None:
         params += [param("from_", Annotated[Optional[ReadFmt], typer.Option("--from", help="Input format (guessed when omitted).")]),
                    param("to", Annotated[WriteFmt, typer.Option("--to", help="Output format.")], ...)]
-    return params + common_params() + format_params(("read", "write"))
+    sides = (("read", "write") if shortcut is None else
+             ((shortcut.source, ("read",)), (shortcut.target, ("write",))) if shortcut.source != shortcut.target
+             else ((shortcut.source, ("read", "write")),))
+    return params + common_params() + format_params(sides)
 
 
 def _register_convert() -> None:
     def handler(src: Path, dst: Path, from_: Any = None, to: Any = None, **kwargs: Any) -> None:
         _convert(src, dst, from_.value if from_ else None, to.value, kwargs)
 
-    app.command("convert")(command(handler, _conversion_params(True), (
+    app.command("convert")(command(handler, _conversion_params(None), (
         "Convert between any two formats.\n\nExample: xsvid-convert convert MOT17/train mot17.json --from mot --to cocovid")))
 
 
@@ -78,7 +82,7 @@ def _register_shortcuts() -> None:
             _convert(src, dst, _shortcut.source, _shortcut.target, kwargs)
 
         doc = f"{shortcut.source} -> {shortcut.target}.\n\nExample: {shortcut.example}"
-        app.command(f"{shortcut.source}-to-{shortcut.target}")(command(handler, _conversion_params(False), doc))
+        app.command(f"{shortcut.source}-to-{shortcut.target}")(command(handler, _conversion_params(shortcut), doc))
 
 
 _register_convert()

@@ -52,12 +52,14 @@ def guarded(action: Callable[[], Any], where: Path | None = None) -> Any:
 
 
 @functools.cache
-def format_fields(sides: tuple[str, ...]) -> dict[str, tuple[dataclasses.Field, list[str]]]:
-    """Every format option that applies to one of `sides`, once by name, with its formats."""
+def format_fields(sides: tuple[tuple[str, tuple[str, ...]], ...] | tuple[str, ...]) -> dict[str, tuple[dataclasses.Field, list[str]]]:
+    """Every format option that applies, once by name, with its formats.  `sides`: ("read",
+    "write") for every format, or ((format, its sides), ...) for some (a shortcut's two)."""
+    wanted = dict(sides) if sides and isinstance(sides[0], tuple) else {name: sides for name in formats.FORMATS}
     fields: dict[str, tuple[dataclasses.Field, list[str]]] = {}
-    for name, spec in formats.FORMATS.items():
-        for f in dataclasses.fields(spec.options):
-            if f.metadata.get("when", "both") not in sides + ("both",):
+    for name, own_sides in wanted.items():
+        for f in dataclasses.fields(formats.FORMATS[name].options):
+            if f.metadata.get("when", "both") not in own_sides + ("both",):
                 continue
             if f.name in fields:
                 fields[f.name][1].append(name)
@@ -71,7 +73,7 @@ def param(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
 
 
 @functools.cache
-def format_params(sides: tuple[str, ...]) -> list[inspect.Parameter]:
+def format_params(sides: tuple[tuple[str, tuple[str, ...]], ...] | tuple[str, ...]) -> list[inspect.Parameter]:
     """One flag per format option (the same objects for every command: built once)."""
     params = []
     for name, (f, owners) in format_fields(sides).items():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -23,6 +22,11 @@ from .xml_file import DATABASE, DEFAULT_STYLE, NO_GENERATED, NO_OCCLUDED, ORDERS
 DEFAULT_SPLIT = "train"
 SPLITS = ("train", "val", "test")
 _JPEG = {".jpeg", ".jpg"}
+
+
+def escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils' escape, without importing urllib for it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass
