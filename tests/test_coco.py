@@ -71,3 +71,17 @@ def test_mixed_annotations_are_written_as_they_were(tmp_path, fmt):
     dataset = xc.read(src, fmt)
     xc.write(dataset, tmp_path / "out.json", fmt)
     assert typed_difference(doc, orjson.loads((tmp_path / "out.json").read_bytes()), "$") is None
+
+
+def test_coco_from_a_cocovid_file_without_info_gets_info_and_licenses(tmp_path):
+    """mmtracking's CocoVID files have no `info` or `licenses`; COCO made from one has both."""
+    doc = {"categories": [{"id": 1, "name": "car"}], "videos": [{"id": 1, "name": "v"}],
+           "images": [{"id": 1, "file_name": "v/0.jpg", "width": 8, "height": 8, "video_id": 1, "frame_id": 0}],
+           "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "area": 4, "iscrowd": False,
+                            "instance_id": 1}]}
+    (tmp_path / "v.json").write_bytes(orjson.dumps(doc))
+    xc.convert(tmp_path / "v.json", tmp_path / "c.json", "cocovid", "coco")
+    out = orjson.loads((tmp_path / "c.json").read_bytes())
+    assert {"info", "licenses"} <= out.keys() and out["licenses"] == []
+    xc.convert(tmp_path / "c.json", tmp_path / "c2.json", "coco", "coco")  # a COCO source: exactly its own keys
+    assert list(orjson.loads((tmp_path / "c2.json").read_bytes())) == list(out)

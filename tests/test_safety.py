@@ -231,7 +231,7 @@ def test_lying_frame_numbers_fail_fast_in_bounded_memory(tmp_path, where, text):
     seq = tmp_path / "mot" / "S"
     (seq / "gt").mkdir(parents=True)
     (seq / "gt" / "gt.txt").write_text("1,1,1,1,2,2,1,1,1\n")
-    (seq / "seqinfo.ini").write_text("[Sequence]\nname=S\nseqLength=2\nimWidth=8\nimHeight=8\n")
+    (seq / "seqinfo.ini").write_text("[Sequence]\nname=S\nimWidth=8\nimHeight=8\n")  # no length to compare with
     (seq / where).write_text(text)
     result, _ = run_limited(["convert", tmp_path / "mot", tmp_path / "o.json", "--from", "mot", "--to", "coco", "-q"])
     assert result.returncode == 2, result.stderr
@@ -399,3 +399,40 @@ def test_a_full_disk_names_the_output(tmp_path):
                             capture_output=True, text=True, preexec_fn=small_files)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "o.json" in result.stderr, result.stderr
     assert not (tmp_path / "o.json").exists() and leftovers(tmp_path) == []
+
+
+def test_a_mot_row_past_seqlength_is_refused_and_skipped_leniently(tmp_path):
+    seq = tmp_path / "mot" / "S"
+    (seq / "gt").mkdir(parents=True)
+    (seq / "gt" / "gt.txt").write_text("1,1,1,1,2,2,1,1,1\n9,1,1,1,2,2,1,1,1\n")
+    (seq / "seqinfo.ini").write_text("[Sequence]\nname=S\nseqLength=4\nimWidth=8\nimHeight=8\n")
+    result = cli("convert", tmp_path / "mot", tmp_path / "o.json", "--from", "mot", "--to", "coco", "-q")
+    assert result.returncode == 2 and not (tmp_path / "o.json").exists()
+    assert result.stderr == f"xsvid-convert: error: {seq / 'gt/gt.txt'}:2: frame 9 is beyond the seqLength 4 of seqinfo.ini\n"
+    report = xc.convert(tmp_path / "mot", tmp_path / "o.json", "mot", "coco", lenient=True)
+    assert report.counts["skipped"] == 1 and report.counts["frames"] == 4 and report.counts["boxes"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["mot", "visdrone", "uavdt"])
+def test_a_lying_frame_index_is_not_written_as_a_frame_number(tmp_path, fmt):
+    """A COCO frame_index of 10^15 would be a seqLength of 10^15 (and a float in the rows)."""
+    doc = {"categories": [{"id": 1, "name": "car"}], "videos": [{"id": 1, "name": "v"}],
+           "images": [{"id": 1, "file_name": "v/a.jpg", "width": 8, "height": 8, "video_id": 1, "frame_index": 0},
+                      {"id": 2, "file_name": "v/b.jpg", "width": 8, "height": 8, "video_id": 1,
+                       "frame_index": 10**15}],
+           "annotations": [{"id": 1, "image_id": 2, "category_id": 1, "bbox": [1, 1, 2, 2], "area": 4, "iscrowd": 0}]}
+    (tmp_path / "c.json").write_bytes(orjson.dumps(doc))
+    result = cli("convert", tmp_path / "c.json", tmp_path / "out", "--from", "coco", "--to", fmt, "--images", "none")
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+    assert result.stderr == ("xsvid-convert: error: v/b.jpg: frame index 1000000000000001 is far beyond what the "
+                             "sequence holds: at most 50000 frames (max(50000, 16 per row, its images)) are accepted\n")
+
+
+def test_a_number_with_an_underscore_is_not_a_number(tmp_path):
+    """`1_0` is 10 to Python and numpy; in a VisDrone or MOT row it is a typo, not frame 10."""
+    (tmp_path / "vd" / "annotations").mkdir(parents=True)
+    (tmp_path / "vd" / "annotations" / "s.txt").write_text("1,1,1,1,2,2,1,1,0,0\n1_0,1,1,1,2,2,1,1,0,0\n")
+    result = cli("convert", tmp_path / "vd", tmp_path / "o.json", "--from", "visdrone", "--to", "coco",
+                 "--image-size", "8x8", "-q")
+    assert result.returncode == 2
+    assert result.stderr == f"xsvid-convert: error: {tmp_path / 'vd/annotations/s.txt'}:2: column 1 is not a number: '1_0'\n"

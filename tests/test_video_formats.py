@@ -106,3 +106,22 @@ def _sample(tmp_path):
     return write_dataset(tmp_path / "x", xsvid_coco(videos=2, frames=4, tracks=4))
 
 
+
+
+def test_visdrone_ignored_regions_are_no_track(tmp_path):
+    """Target id 0 is VisDrone's "no object" (every ignored region of a sequence has it): read as
+    no track, written back as 0; to TAO each region is a track of its own, never one track of
+    several boxes in a frame."""
+    src = make_visdrone(tmp_path / "vd")
+    with open(src / "annotations" / "uav0000001_00000_v.txt", "a") as fh:
+        fh.write("1,0,50,40,6,6,0,0,0,0\n")  # a second region in frame 1
+    dataset = xc.read(src, "visdrone")
+    assert dataset.boxes.track_id.tolist() == [1, 1, 1, 2, 2, -1, 3, -1]
+    xc.write(dataset, tmp_path / "out", "visdrone")
+    assert (tmp_path / "out/annotations/uav0000001_00000_v.txt").read_bytes() == \
+        (src / "annotations/uav0000001_00000_v.txt").read_bytes()
+    xc.convert(src, tmp_path / "t.json", "visdrone", "tao", lenient=True)  # track 2 changes category
+    doc = orjson.loads((tmp_path / "t.json").read_bytes())
+    per_frame = [(a["image_id"], a["track_id"]) for a in doc["annotations"]]
+    assert len(set(per_frame)) == len(per_frame) == 8
+    assert len(doc["tracks"]) == 5 and all("track_id" in a for a in doc["annotations"])

@@ -16,6 +16,7 @@ from PIL import Image
 import xsvid_convert as xc
 from xsvid_convert.errors import ConvertError
 from xsvid_convert.tools import categories, roundtrip, stats
+from xsvid_convert.synthetic import write_dataset, xsvid_coco
 from xsvid_convert.tools.roundtrip import typed_difference
 
 from helpers import cli
@@ -219,3 +220,44 @@ def test_legacy_yaml_is_the_one_both_yoloft_generations_load(release, tmp_path):
         for line in (out / doc[key]).read_text().splitlines():
             assert line.startswith("./") and (out / "images" / line[2:]).is_file()
     assert Path(doc["eval_ann_json"]).is_file() and os.path.isabs(doc["eval_ann_json"])
+
+
+@pytest.mark.parametrize("fmt, table", [("visdrone", "VisDrone"), ("visdrone-det", "VisDrone"), ("uavdt", "UAVDT")])
+def test_v2_class_0_is_not_written_as_a_fixed_table_s_ignore_class(tmp_path, fmt, table):
+    """v2's class 0 is bicycle-static; VisDrone's and UAVDT's 0 is the ignored region: written as
+    they are, real bicycles would become regions nobody scores."""
+    doc = xsvid_coco(videos=2, frames=2, tracks=8, names=V2, first_category_id=0, track_key="track_id",
+                     frame_key="frame_index", ignored_every=0)
+    if fmt == "uavdt":  # UAVDT's table stops at 4: classes beyond are refused first, for that reason
+        doc["annotations"] = [a for a in doc["annotations"] if a["category_id"] <= 4]
+    assert any(a["category_id"] == 0 for a in doc["annotations"])
+    src = write_dataset(tmp_path / "d", doc, images=False)
+    result = cli("convert", src, tmp_path / "out", "--from", "coco", "--to", fmt, "--images", "none")
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+    assert result.stderr.splitlines() == [
+        f"xsvid-convert: error: category 0 (bicycle-static): is {table}'s ignore class "
+        f"{'ignored regions' if table == 'VisDrone' else 'ignore'!r}: its boxes would be written as ignored regions; "
+        f"map the categories first (--category-map), e.g. onto {table}'s names"]
+
+
+def test_two_videos_of_one_name_are_refused_by_the_release_writer(tmp_path):
+    doc = xsvid_coco(videos=2, frames=2, tracks=1, names=V2, first_category_id=0, track_key="track_id",
+                     frame_key="frame_index")
+    for video in doc["videos"]:
+        video["name"] = "vid0"
+    src = write_dataset(tmp_path / "d", doc, images=False)
+    with pytest.raises(ConvertError, match="video folder 'vid0' is also the name of video 1"):
+        xc.convert(src, tmp_path / "out", "coco", "xsvid", images="none")
+    assert not (tmp_path / "out").exists()
+
+
+def test_split_files_numbering_annotations_alike_are_named_and_read_one_at_a_time(release, tmp_path):
+    test = orjson.loads((release / "annotations/test.json").read_bytes())
+    train = orjson.loads((release / "annotations/train.json").read_bytes())
+    test["annotations"][0]["id"] = train["annotations"][1]["id"]
+    (release / "annotations/test.json").write_bytes(orjson.dumps(test))
+    result = cli("convert", release, tmp_path / "out.json", "--from", "xsvid", "--to", "coco")
+    assert result.returncode == 2 and result.stderr == (
+        f"xsvid-convert: error: annotations/test.json: annotation id {train['annotations'][1]['id']} is also used in "
+        "annotations/train.json; read one split with --split\n")
+    assert len(xc.read(release, "xsvid", split="test").boxes) == len(test["annotations"])

@@ -1,12 +1,13 @@
 import numpy as np
 import orjson
 import pytest
+from PIL import Image
 
 import xsvid_convert as xc
 from xsvid_convert.errors import ConvertError
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 
-from helpers import assert_same_boxes, assert_ultralytics_labels, load_yaml
+from helpers import assert_same_boxes, assert_ultralytics_labels, cli, load_yaml
 
 
 def test_datumaro_category_ids_1_2_4_survive_yolo(fixtures, tmp_path):
@@ -70,8 +71,10 @@ def test_boxes_are_clipped_and_empty_ones_dropped_and_counted(tmp_path):
             {"id": 1, "image_id": 1, "category_id": 7, "bbox": [-5, 10, 20, 10], "area": 200, "iscrowd": 0},
             {"id": 2, "image_id": 1, "category_id": 7, "bbox": [90, 45, 20, 10], "area": 200, "iscrowd": 0},
             {"id": 3, "image_id": 1, "category_id": 7, "bbox": [120, 10, 5, 5], "area": 25, "iscrowd": 0},
-            {"id": 4, "image_id": 1, "category_id": 7, "bbox": [10, 10, 0.00001, 5], "area": 0.00005, "iscrowd": 0},
+            {"id": 4, "image_id": 1, "category_id": 7, "bbox": [10, 10, 0.0001, 5], "area": 0.0005, "iscrowd": 0},
             {"id": 5, "image_id": 1, "category_id": 7, "bbox": [10, 10, 10, 10], "area": 100, "iscrowd": 0},
+            # 1e-7 of the image wide: written it would read `0.000000`, an empty box Ultralytics trains on
+            {"id": 6, "image_id": 1, "category_id": 7, "bbox": [10, 10, 0.00001, 5], "area": 0.00005, "iscrowd": 0},
         ],
     }
     src = tmp_path / "a.json"
@@ -82,11 +85,12 @@ def test_boxes_are_clipped_and_empty_ones_dropped_and_counted(tmp_path):
     report = xc.convert(src, tmp_path / "y", "coco", "yolo", split="train", lenient=True)
     assert report.counts["skipped"] == 1 and report.warnings == [
         f"{src}:$.annotations[2]: box 120,10 5x5 lies wholly outside its 100x50 image"]
-    assert report.counts["clipped"] == 2 and report.counts["boxes"] == 4 and "dropped" not in report.counts
+    assert report.counts["clipped"] == 2 and report.counts["boxes"] == 4 and report.counts["dropped"] == 1
     lines = (tmp_path / "y/labels/train/v/0000000.txt").read_text().splitlines()
     assert lines[0] == "0 0.075000 0.300000 0.150000 0.200000"
     assert lines[1] == "0 0.950000 0.950000 0.100000 0.100000"
-    assert lines[2] == "0 0.100000 0.250000 0.000000 0.100000"  # fixed-point, never 1e-07
+    assert lines[2] == "0 0.100000 0.250000 0.000001 0.100000"  # fixed-point, never 1e-06
+    assert len(lines) == 4 and all(" 0.000000" not in line for line in lines)
     assert_ultralytics_labels(tmp_path / "y/labels", nc=1)
 
 
@@ -94,7 +98,9 @@ def test_darknet_fixture_reads(fixtures):
     dataset = xc.read(fixtures / "datumaro/yolo_strict", "yolo")
     assert [c.name for c in dataset.categories] == [f"label_{k}" for k in range(10)]
     assert len(dataset.frames) == 1 and (dataset.frames[0].width, dataset.frames[0].height) == (15, 10)
-    assert dataset.boxes.category_id.tolist() == [2, 4]
+    # classes 2 and 4; no classes_map, so the category ids are made, from 1: label_k is category k + 1
+    assert [(c.id, c.name) for c in dataset.categories][:3] == [(1, "label_0"), (2, "label_1"), (3, "label_2")]
+    assert dataset.boxes.category_id.tolist() == [3, 5]
     np.testing.assert_allclose(dataset.boxes.w, [0.266667 * 15, 0.133333 * 15])
     np.testing.assert_allclose(dataset.boxes.y, [(0.3 - 0.1) * 10, (0.45 - 0.15) * 10])
 
@@ -129,3 +135,16 @@ def test_workers_write_the_same_files(tmp_path, layout):
         if f.name not in ("data.yaml",):
             assert (one / f).read_bytes() == (two / f).read_bytes(), f
     assert r1.summary() == r2.summary()
+
+
+def test_a_nan_coordinate_is_named_as_such(tmp_path):
+    root = tmp_path / "y"
+    (root / "labels/train").mkdir(parents=True)
+    (root / "images/train").mkdir(parents=True)
+    (root / "data.yaml").write_text("train: images/train\nval: images/train\nnames: {0: car}\n")
+    (root / "labels/train/a.txt").write_text("0 nan 0.5 0.1 0.1\n")
+    Image.new("RGB", (64, 48)).save(root / "images/train/a.png")
+    result = cli("convert", root, tmp_path / "c.json", "--from", "yolo", "--to", "coco")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"xsvid-convert: error: {root / 'labels/train/a.txt'}:1: "
+                                     "coordinates must be finite numbers, found 'nan'")

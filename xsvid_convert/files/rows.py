@@ -60,7 +60,8 @@ def parse_rows(path: Path, lines: list[str], min_columns: int, max_columns: int,
     comma = comma[keep]
     body, numbers, widths = _kept(keep, body, numbers, widths)
     tokens = _tokens(body, widths, max_columns)
-    values = _numbers(tokens, max_columns)
+    # Python and numpy read `1_0` as 10; no tool writes it, and a frame `1_0` is not frame 10
+    values = None if "_" in "".join(body) else _numbers(tokens, max_columns)
     if values is None:  # some token is not a number: drop those rows (lenient) and convert again
         keep = run.reject(_non_numeric_rows(tokens, max_columns), at,
                           lambda i: _non_number_message(tokens, max_columns, i))
@@ -108,7 +109,7 @@ def _numbers(tokens: list[str], max_columns: int) -> np.ndarray | None:
 def _is_number(token: str) -> bool:
     try:
         float(token)  # the same conversion numpy applies to a string
-        return True
+        return "_" not in token
     except ValueError:
         return False
 

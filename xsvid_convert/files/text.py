@@ -91,6 +91,22 @@ def write_text(path: Path, lines: list[str], style: TextStyle | None = None) -> 
         fh.write(BOM + data if style.bom else data)
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_small_file(path: str | Path, text: str) -> None:
+    """One label file: a descriptor, not a Python file object (half the cost over 222k files),
+    never through a symlink."""
+    data = text.encode("utf-8")
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def load_json(path: Path) -> Any:
     data = read_bytes(path)
     if data.startswith(BOM):

@@ -9,6 +9,8 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
+from ..errors import ConvertError
+from ..files.paths import safe_relpath
 from ..model import Dataset, Video
 from ..run import Run
 
@@ -89,6 +91,11 @@ def per_video(dataset: Dataset, run: Run) -> PerVideo:
     frames_of: dict[int, list[int]] = {v.id: [] for v in videos}
     for k, v in enumerate(frame_video):
         frames_of[v].append(k)
+    for members in frames_of.values():  # a frame number is a line count in these formats: 10^15 is not one
+        last = max(members, key=frame_index.__getitem__, default=None)
+        if last is not None:
+            check_frame_count(frame_index[last] + 1, frame_limit(len(members), 0), dataset.frames[last].file_name,
+                              "frame index")
     return PerVideo(videos, frame_index, frames_of, box_frame, order, box_video[order])
 
 
@@ -108,8 +115,6 @@ def folder_name(name: str, where: str) -> str:
     """A video name as one folder name, reversibly: `/` becomes `%2F` and `%` becomes `%25`, so
     TAO's `train/YFCC100M/v_1a2b` is the folder `train%2FYFCC100M%2Fv_1a2b` and reads back as
     the same name (`video_name`).  Anything that could leave the output is refused first."""
-    from ..files.paths import safe_relpath
-
     clean = safe_relpath(name, where)
     return clean.replace("%", "%25").replace("/", "%2F")
 
@@ -129,8 +134,6 @@ def frame_limit(rows: int, images: int) -> int:
 
 
 def check_frame_count(count: int, limit: int, where: str, what: str) -> None:
-    from ..errors import ConvertError
-
     if count > limit:
         raise ConvertError(where, f"{what} {count} is far beyond what the sequence holds: at most {limit} frames "
                                   f"(max({FRAME_FLOOR}, 16 per row, its images)) are accepted")
@@ -149,8 +152,6 @@ def image_numbers(folder, suffixes) -> dict[int, object]:
 
 def check_unique_names(names: list[tuple[str, str]], what: str) -> None:
     """(name, where it came from) pairs: two sources must not collapse into one output name."""
-    from ..errors import ConvertError
-
     seen: dict[str, str] = {}
     for name, where in names:
         if name in seen:

@@ -37,6 +37,7 @@ from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
                         sequence_track_ids, video_name)
+from .tables import check_table
 
 IMAGES = "UAV-benchmark-M"
 GT_FOLDERS = ("GT", "UAV-benchmark-MOTD_v1.0/GT")
@@ -225,7 +226,7 @@ def _region_boxes(rows: Rows, first: int) -> BoxTable:
 
 
 def write(dataset: Dataset, target: Path, options: UavdtOptions, run: Run) -> None:
-    _check_categories(dataset, run)
+    check_table(dataset, CATEGORIES, 0, "UAVDT", run)
     layout = per_video(dataset, run)
     (target / "GT").mkdir()
     (target / IMAGES).mkdir()
@@ -310,18 +311,6 @@ def _code_column(values: list) -> np.ndarray:
         column = np.array([v if isinstance(v, (int, float)) else np.nan for v in values], dtype=np.float64)
     column[~np.isfinite(column)] = -1.0
     return column
-
-
-def _check_categories(dataset: Dataset, run: Run) -> None:
-    """What the reader would refuse is not written: categories outside UAVDT's table."""
-    outside = sorted(set(np.unique(dataset.boxes.category_id).tolist()) - set(CATEGORIES))
-    names = {c.id: c.name for c in dataset.categories}
-    if outside:
-        raise ConvertError(f"category {outside[0]} ({names.get(outside[0], '?')})",
-                           "UAVDT's categories are 0 ignore, 1 car, 2 truck, 3 bus, 4 vehicle; map the categories "
-                           "first, e.g. --category-map with a YAML map onto these names")
-    if names.items() - CATEGORIES.items():
-        run.note("categories are not UAVDT's: their ids are written as they are, their names are lost")
 
 
 def annotation_files(path: Path, options: Any = None) -> dict[str, Path]:

@@ -21,11 +21,12 @@ from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
 from ..files.paths import safe_name
 from ..files.rows import Rows, format_rows, parse_rows
 from ..files.text import read_text, write_text
-from ..model import BoxTable, Dataset, build_dataset
+from ..model import NO_TRACK, BoxTable, Dataset, build_dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
                         sequence_track_ids, video_name)
+from .tables import check_table
 
 CATEGORIES = {
     0: "ignored regions", 1: "pedestrian", 2: "people", 3: "bicycle", 4: "car", 5: "van",
@@ -85,15 +86,7 @@ def written_score(score: np.ndarray, ignore: np.ndarray, category: np.ndarray) -
 
 
 def check_categories(dataset: Dataset, run: Run) -> None:
-    """What the reader would refuse is not written: categories outside VisDrone's table 0..11."""
-    outside = sorted(set(np.unique(dataset.boxes.category_id).tolist()) - set(CATEGORIES))
-    names = {c.id: c.name for c in dataset.categories}
-    if outside:
-        raise ConvertError(f"category {outside[0]} ({names.get(outside[0], '?')})",
-                           "VisDrone's category table is 0..11; map the categories first, e.g. "
-                           "--category-map with a YAML map onto VisDrone's names")
-    if names.items() - CATEGORIES.items():
-        run.note("categories are not VisDrone's: their ids are written as they are, their names are lost")
+    check_table(dataset, CATEGORIES, IGNORED_REGION, "VisDrone", run)
 
 
 def _checked(ann: Path, rows: Rows, run: Run) -> Rows:
@@ -133,7 +126,10 @@ def _boxes(rows: Rows, first: int) -> BoxTable:
     score, category = v[:, 6], v[:, 7].astype(np.int64)
     return BoxTable(
         id=np.zeros(len(v), np.int64), frame_id=first + v[:, 0].astype(np.int64), category_id=category,
-        x=v[:, 2], y=v[:, 3], w=v[:, 4], h=v[:, 5], track_id=v[:, 1].astype(np.int64), score=score,
+        # target id 0 is no object: every ignored region of a sequence has it (one track of many
+        # boxes a frame, to TAO or CocoVID, if it were kept as an id)
+        x=v[:, 2], y=v[:, 3], w=v[:, 4], h=v[:, 5], track_id=np.where(v[:, 1] == 0, NO_TRACK, v[:, 1]).astype(np.int64),
+        score=score,
         ignore=(score == 0) | (category == IGNORED_REGION),
         # -1 (result files) means "not given"
         truncation=np.where(v[:, 8] == -1, np.nan, v[:, 8]), occlusion=np.where(v[:, 9] == -1, np.nan, v[:, 9]),
@@ -152,7 +148,8 @@ def write(dataset: Dataset, target: Path, options: VisDroneOptions, run: Run) ->
     for name, video in run.bar(named, len(named), "sequences"):
         rows = layout.rows(video.id)
         category = b.category_id[rows]
-        columns = [layout.box_frame_index[rows] + 1, sequence_track_ids(dataset, rows), b.x[rows], b.y[rows],
+        track = sequence_track_ids(dataset, rows)
+        columns = [layout.box_frame_index[rows] + 1, np.where(track == NO_TRACK, 0, track), b.x[rows], b.y[rows],
                    b.w[rows], b.h[rows], written_score(b.score[rows], b.ignore[rows], category), category,
                    np.nan_to_num(b.truncation[rows], nan=-1.0), np.nan_to_num(b.occlusion[rows], nan=-1.0)]
         hints = video.hints.get("visdrone", {})

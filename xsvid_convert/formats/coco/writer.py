@@ -35,6 +35,8 @@ def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run, file_
     box_video = _box_videos(dataset, frame_video)
     track, original = (global_track_ids(dataset, box_video, run) if rules.unique_tracks
                        else (dataset.boxes.track_id, None))
+    if rules.tracks_list and not same:  # TAO's readers index every annotation's track
+        track = one_box_tracks(track, run)
     if rules.tracks_list and (not same or original is not None or "tracks" not in head):
         head["tracks"] = tracks_list(dataset.boxes.category_id, track, box_video)
     text = AnnotationText(dataset, rules, same, read_as is not None, box_video, track, original)
@@ -56,10 +58,11 @@ def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run, file_
 
 
 def _head(dataset: Dataset, rules: Rules, same: bool, family: bool, videos: list) -> dict[str, Any]:
-    """Top-level keys in the source's order (a COCO-family source), or this member's defaults
-    first; `images` and `annotations` are spliced in after."""
+    """Top-level keys in the source's order (a COCO-family source), with this member's defaults
+    where the source is another member and lacks them (mmtracking's CocoVID files have no `info`);
+    `images` and `annotations` are spliced in after."""
     order = dataset.hints.get("coco", {}).get("top", []) if family else []
-    parts: dict[str, Any] = {} if family else dict(rules.default_top)
+    parts: dict[str, Any] = {} if same else dict(rules.default_top)
     parts.update(dataset.extras)
     parts["categories"] = [category_record(c, same) for c in dataset.categories]
     if videos or "videos" in order or rules.needs_videos:
@@ -67,6 +70,20 @@ def _head(dataset: Dataset, rules: Rules, same: bool, family: bool, videos: list
     head = {k: parts.pop(k) for k in order if k in parts}
     head.update(parts)
     return head
+
+
+def one_box_tracks(track: np.ndarray, run: Run) -> np.ndarray:
+    """A track id for every box: where a member's readers need one on each annotation (TAO and
+    XS-VID's scorers), a box of no track (an ignored region, a detection) becomes a track of its
+    own, numbered after the largest id."""
+    alone = np.flatnonzero(track == NO_TRACK)
+    if not len(alone):
+        return track
+    track = track.copy()
+    start = max(int(track.max()), 0) + 1
+    track[alone] = np.arange(start, start + len(alone))
+    run.count("one_box_tracks", len(alone))
+    return track
 
 
 def tracks_list(category: np.ndarray, track: np.ndarray, box_video: np.ndarray) -> list[dict[str, int]]:

@@ -106,6 +106,11 @@ def _read_sequence(folder: Path, split: str | None, video_id: int, first_frame: 
     text = read_text(ann) if ann.is_file() else None
     rows = parse_rows(ann, text.lines if text else [], 7, 10, "MOT", run)
     rows = _whole_numbers(ann, rows, run)
+    if info.length:  # a row past the sequence's end is a lie of one of the two files
+        v = rows.values
+        rows = rows.subset(run.reject(v[:, 0] > info.length, lambda i: rows.where(ann, i),
+                                      lambda i: f"frame {int(v[i, 0])} is beyond the seqLength {info.length} "
+                                                f"of {SEQINFO}"))
     images = image_numbers(folder / info.im_dir, IMAGE_SUFFIXES)
     count = _frame_count(folder, info, rows, images, ann)
     width, height = _size(info, images, options)

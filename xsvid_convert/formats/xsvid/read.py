@@ -105,9 +105,11 @@ def merge(parts: list[tuple[str, Dataset]]) -> Dataset:
             _add_frame(frames, f, split)
     boxes = BoxTable.concat(tables)
     twice = np.flatnonzero(repeated(boxes.id))
-    if len(twice):
-        raise ConvertError(str(boxes.id[twice[0]]), "this annotation id is used in two split files; read one split "
-                                                   "with --split")
+    if len(twice):  # the folder is one dataset only when its files number annotations apart
+        owner = np.repeat(np.arange(len(tables)), [len(t) for t in tables])
+        first, second = np.flatnonzero(boxes.id == boxes.id[twice[0]])[:2].tolist()
+        raise ConvertError(f"{ANNOTATIONS}/{parts[owner[second]][0]}.json", f"annotation id {boxes.id[first]} is "
+                           f"also used in {ANNOTATIONS}/{parts[owner[first]][0]}.json; read one split with --split")
     return merged.model_copy(update={
         "frames": list(frames.values()), "videos": list(videos.values()), "boxes": boxes,
         "hints": {**merged.hints, "xsvid": {"heads": heads}}})

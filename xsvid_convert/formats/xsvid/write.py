@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 
 from ...files.images import bring_image
-from ...files.text import write_text
+from ...files.text import write_small_file, write_text
 from ...model import Dataset
 from ...run import Run
 from ..coco.rules import XSVID_V2
 from ..coco.records import with_document_head
 from ..coco.writer import global_track_ids, write_document
-from ..sequences import folder_name, video_structure
+from ..sequences import check_unique_names, folder_name, video_structure
 from ..yolo.labels import classes, label_texts
 from ..yolo.workers import run_in_workers
 from ..yolo.yaml_file import dump_yaml
@@ -66,6 +66,7 @@ def release_dataset(dataset: Dataset, options: Any, run: Run) -> Dataset:
     is already one, else its 0-based index in 7 digits (YOLOFT orders frames by name)."""
     videos, frame_video, frame_index = video_structure(dataset, run)
     folders = {v.id: folder_name(v.name, f"video {v.id}: name") for v in videos}
+    check_unique_names([(folders[v.id], f"video {v.id}: name") for v in videos], "video folder")
     frames = []
     for f, video, index in zip(dataset.frames, frame_video, frame_index):
         path = PurePosixPath(f.file_name)
@@ -133,7 +134,7 @@ def _write_frames(release: Dataset, target: Path, options: Any, run: Run) -> lis
             frame, text = release.frames[k], next(texts)
             if text:  # a background frame has no label file, as the release's own tools make them
                 label = target / "labels" / PurePosixPath(frame.file_name).with_suffix(".txt")
-                label.write_text(text, encoding="utf-8")
+                write_small_file(label, text)
             if mode != "none":
                 bring_image(Path(frame.source) if frame.source else None, target / IMAGES / frame.file_name, mode, counts)
 

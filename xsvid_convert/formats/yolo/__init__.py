@@ -14,6 +14,7 @@ from pathlib import Path
 
 
 from ...files.images import bring_image
+from ...files.text import write_small_file
 from ...model import Dataset
 from ...run import Run
 from ..base import Format, Ignored, Images, ImageSize, Split, Workers, option
@@ -45,8 +46,7 @@ def write(dataset: Dataset, target: Path, options: YoloOptions, run: Run) -> Non
         for k in range(lo, hi):
             text = next(texts)
             if text or dataset.frames[k].hints.get("yolo.label", True):  # a YOLO source's frame without one
-                with open(labels[k], "w", encoding="utf-8") as fh:       # gets none back
-                    fh.write(text)
+                write_small_file(labels[k], text)                          # gets none back
             if options.images != "none":  # skip building paths nobody uses
                 bring_image(dataset.image_path(dataset.frames[k]), Path(images[k]), options.images, counts)
 

@@ -65,9 +65,10 @@ def build(entries: list[Entry], names: list[str], classes_map: Any, options: Any
 
 
 def _category_ids(classes_map: Any, names: list[str], src: str) -> list[int]:
-    """YOLOFT's `classes_map` (the category id of each class) restores the source's ids."""
+    """YOLOFT's `classes_map` (the category id of each class) restores the source's ids; without
+    one the ids are made, and made ids start at 1 (class k is category k + 1)."""
     if classes_map is None:
-        return list(range(len(names)))
+        return list(range(1, len(names) + 1))
     if not isinstance(classes_map, list) or len(classes_map) != len(names) or not all(
             type(v) is int and -2**63 <= v < 2**63 for v in classes_map):
         raise ConvertError(f"{src}: classes_map", f"expected {len(names)} integer category ids, one per name")

@@ -7,6 +7,8 @@ The class is the position of the category in the dataset's category list, never
 
 from __future__ import annotations
 
+import math
+
 from pathlib import Path
 from typing import Iterator
 
@@ -77,7 +79,8 @@ def normalized_rows(dataset: Dataset, class_of: dict[int, int], ignored_class: i
         x1, y1 = np.clip(b.x, 0, W), np.clip(b.y, 0, H)
         x2, y2 = np.clip(b.x + b.w, 0, W), np.clip(b.y + b.h, 0, H)
         changed = (x1 != b.x) | (y1 != b.y) | (x2 != b.x + b.w) | (y2 != b.y + b.h)
-    nonempty = (x2 > x1) & (y2 > y1)
+        # empty once written: a side under half a millionth of the image prints as 0.000000
+        nonempty = (np.round((x2 - x1) / W, 6) > 0) & (np.round((y2 - y1) / H, 6) > 0)
     keep = nonempty.copy()
     if ignored_class is None:
         keep &= ~b.ignore
@@ -150,12 +153,11 @@ def _not_a_number(tokens: list[str]) -> str:
     bad = next((t for t in tokens if not _is_number(t)), tokens[0])
     if bad is tokens[0]:
         return f"class must be an integer, found {shown(bad)}"
-    return f"coordinates must be numbers, found {shown(bad)}"
+    return f"coordinates must be finite numbers, found {shown(bad)}"
 
 
 def _is_number(token: str) -> bool:
     try:
-        float(token)
-        return True
+        return math.isfinite(float(token))
     except ValueError:
         return False
