@@ -243,7 +243,15 @@ def _bbox_ints(bbox: Column, xywh: np.ndarray) -> np.ndarray:
         return np.full(n, 0b1111, np.int64)
     if bbox.number_kinds == {float}:
         return np.zeros(n, np.int64)
-    written = np.fromiter(map(isinstance, chain.from_iterable(bbox.values), repeat(int)), bool, 4 * n)
+    flat = xywh.ravel()
+    with np.errstate(invalid="ignore"):
+        whole = np.flatnonzero(flat == np.floor(flat)).tolist()  # only these can have been written as ints
+    if len(whole) < n:  # few (the usual case): look at those values alone
+        values = bbox.values
+        written = np.zeros(4 * n, bool)
+        written[whole] = [type(values[j >> 2][j & 3]) is int for j in whole]
+    else:
+        written = np.fromiter(map(isinstance, chain.from_iterable(bbox.values), repeat(int)), bool, 4 * n)
     return written.reshape(n, 4).astype(np.int64) @ np.array([1, 2, 4, 8], np.int64)
 
 
@@ -264,7 +272,9 @@ def _track(records: Records, track_keys: tuple[str, ...], n: int) -> tuple[np.nd
         if column.absent:
             continue
         present = column.present()
-        track[present] = np.array(column.given(), dtype=np.int64)
+        ints = getattr(column, "ints", None)  # made by the column's rule, unless records were dropped since
+        track[present] = ints if ints is not None and len(ints) == int(present.sum()) else np.array(
+            column.given(), dtype=np.int64)
         which[present] = (k + 1) << TRACK_KEY_SHIFT
     return track, which
 
@@ -280,11 +290,19 @@ def _flag(column: Column, bit: int, bool_bit: int) -> tuple[np.ndarray, np.ndarr
 
 
 def _number(column: Column) -> np.ndarray:
+    """An optional number key's column, NaN where not given (made once: the rule and the columns
+    both ask)."""
+    numbers = getattr(column, "numbers", None)
+    if numbers is not None and len(numbers) == column.n:
+        return numbers
     if column.absent:
-        return np.full(column.n, np.nan)
-    if column.kinds <= {int, float}:
-        return np.array(column.values, dtype=np.float64)
-    return np.array([math.nan if v is MISSING or v is None else v for v in column.values], dtype=np.float64)
+        numbers = np.full(column.n, np.nan)
+    elif column.kinds <= {int, float}:
+        numbers = np.array(column.values, dtype=np.float64)
+    else:
+        numbers = np.array([math.nan if v is MISSING or v is None else v for v in column.values], dtype=np.float64)
+    column.numbers = numbers
+    return numbers
 
 
 def _optional_int(column: Column) -> np.ndarray:
