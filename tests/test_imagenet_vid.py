@@ -16,6 +16,8 @@ from xsvid_convert.formats.imagenet_vid import detect
 from xsvid_convert.synthetic import write_dataset, xsvid_coco
 from xsvid_convert.tools import roundtrip, stats
 
+from helpers import assert_differs_only_by
+
 FMT = "imagenet-vid"
 TRAIN_A = "ILSVRC2015_VID_train_0000/ILSVRC2015_train_00000000"
 TRAIN_B = "ILSVRC2015_VID_train_0001/ILSVRC2015_train_00010001"
@@ -123,6 +125,12 @@ def test_stats_are_exact(vid):
 # UAVDT's category table (car, truck, bus, ...) cannot hold ImageNet-VID's 30 classes: its writer
 # refuses them, naming the category (tested in test_uavdt.py)
 CANNOT_HOLD = {"uavdt"}
+# what each direction changes that the loss matrix does not say (helpers.FORMAT_BUGS): the train and
+# val splits in one JSON, the flags where no other keys are kept
+KNOWN = {"coco": ["splits merged"], "cocovid": ["splits merged"], "tao": ["splits merged"],
+         "xsvid": ["val becomes val_dev"], "yolo": ["imagenet-vid flags lost"], "mot": ["imagenet-vid flags lost"],
+         "visdrone": ["imagenet-vid flags lost", "splits merged"],
+         "visdrone-det": ["imagenet-vid flags lost", "splits merged"]}
 
 
 @pytest.mark.parametrize("via", [f for f, spec in formats.FORMATS.items() if f not in CANNOT_HOLD and not spec.results])
@@ -132,7 +140,7 @@ def test_imagenet_vid_round_trips_through_every_format(vid, tmp_path, via):
         scratch = tmp_path / f"scratch_{src.name}"
         scratch.mkdir()
         result = roundtrip.check(src, FMT, via, scratch)
-        assert result.ok, result.text()
+        assert_differs_only_by(result, *KNOWN.get(via, []))
         assert result.lost == formats.loss(FMT, via)
         if via == FMT:
             assert result.files_checked == 8 + (2 if src.name == "with_lists" else 0)
@@ -145,7 +153,7 @@ def test_round_trip_through_mot_without_nested_names(tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     result = roundtrip.check(root, FMT, "mot", scratch)
-    assert result.ok, result.text()
+    assert_differs_only_by(result, *KNOWN["mot"])
 
 
 def test_lists_in_both_conventions_mark_the_same_frames(vid, tmp_path):

@@ -1,6 +1,7 @@
 """Round-trip validation: A → A must be identical (its annotation files too, byte for byte or, for
 JSON, equal with the same types); A → B → A may lose only what the loss matrix says B cannot carry.
-Every difference outside that is reported."""
+Every difference outside that is reported: in the boxes' columns here, in what the records hold
+besides (extras, supercategory, a video's fps, a frame's split, ids) in `roundtrip_records`."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from typing import Any
 import orjson
 
 from .. import api, formats
+from ..files.paths import safe_name
 from ..model import Dataset
 from ..run import Run
+from .roundtrip_records import EXTRAS, FrameChecks, compared_fields, extras_difference, frames_only_in, \
+    record_differences, short
 
 SHOWN = 50
 
@@ -50,7 +54,10 @@ def check(src: Path, source: str, via: str, scratch: Path, **options: Any) -> Re
     one_size = set(sizes.known_sizes.values())
     if len(one_size) == 1 and options.get("image_size") is None:  # where the copy has no image to read
         options = {**options, "image_size": one_size.pop()}
-    middle = scratch / ("middle.json" if spec_b.output == "file" else "middle")
+    # a format of one split per file keeps the split in the file's name, as convert names it
+    splits = original.splits()
+    stem = safe_name(splits[0], "split") if len(splits) == 1 and splits[0] else "middle"
+    middle = scratch / (f"{stem}.json" if spec_b.output == "file" else "middle")
     api.write(original, middle, via, **options)
     result = Result(source, via, formats.loss(source, via))
     if source == via:
@@ -59,15 +66,16 @@ def check(src: Path, source: str, via: str, scratch: Path, **options: Any) -> Re
             result.files_checked = compare_files(spec_a.annotation_files(src, opts),
                                                  spec_a.annotation_files(middle, opts), result.differences)
         back = api.read(middle, via, run=sizes, **options)
-        result.differences += compare(original, back, spec_a.carries, exact="exact_boxes" in spec_a.carries)
+        fields = compared_fields(spec_a.carries, spec_a.carries)
+        result.differences += compare(original, back, fields, exact="exact_boxes" in spec_a.carries)
         return result
     mid = api.read(middle, via, run=sizes, **options)
     _point_at_images(original, mid)
     end = scratch / ("end.json" if spec_a.output == "file" else "end")
     api.write(mid, end, source, **options)
     back = api.read(end, source, run=sizes, **options)
-    carried = spec_a.carries & spec_b.carries
-    result.differences += compare(original, back, carried, exact="exact_boxes" in carried)
+    fields = compared_fields(spec_a.carries, spec_b.carries)
+    result.differences += compare(original, back, fields, exact="exact_boxes" in fields)
     return result
 
 
@@ -101,7 +109,7 @@ def compare_files(a: dict[str, Path], b: dict[str, Path], differences: list[str]
 def typed_difference(a: Any, b: Any, where: str) -> str | None:
     """The first JSON path where `a` and `b` differ in value or type, or None."""
     if type(a) is not type(b):
-        return f"{where} ({type(a).__name__} {_short(a)} became {type(b).__name__} {_short(b)})"
+        return f"{where} ({type(a).__name__} {short(a)} became {type(b).__name__} {short(b)})"
     if isinstance(a, dict):
         if a.keys() != b.keys():
             return f"{where} (keys {sorted(a.keys() ^ b.keys())[:5]} added or lost)"
@@ -118,12 +126,7 @@ def typed_difference(a: Any, b: Any, where: str) -> str | None:
             if found:
                 return found
         return None
-    return None if a == b else f"{where} ({_short(a)} became {_short(b)})"
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
+    return None if a == b else f"{where} ({short(a)} became {short(b)})"
 
 
 def _matching(a: Dataset, b: Dataset, carried: frozenset[str]) -> str:
@@ -148,14 +151,16 @@ def _frame_keys(ds: Dataset, matching: str) -> list[tuple]:
 
 
 def compare(a: Dataset, b: Dataset, carried: frozenset[str], exact: bool) -> list[str]:
-    """What differs between `a` and `b` among the fields both formats carry."""
-    out = _compare_categories(a, b, carried)
+    """What differs between `a` and `b` among the fields compared (`compared_fields`)."""
+    out = _compare_categories(a, b, carried) + record_differences(a, b, carried)
     matching = _matching(a, b, carried)
     keys_a, keys_b = _frame_keys(a, matching), _frame_keys(b, matching)
     index_b = {k: i for i, k in enumerate(keys_b)}
     missing = [k for k in keys_a if k not in index_b]
     if missing and "empty_frames" in carried:
         out.append(f"{len(missing)} frames not written back, first {missing[0]}")
+    out += frames_only_in(keys_a, keys_b)
+    frames = FrameChecks(a, b, carried, by_video=matching == "videos")
     rows_a = _rows_by_frame(a, "unclipped_boxes" in carried, "ignore" in carried)
     rows_b = _rows_by_frame(b, True, True)
     names = {c.id: c.name for c in a.categories}, {c.id: c.name for c in b.categories}
@@ -165,11 +170,9 @@ def compare(a: Dataset, b: Dataset, carried: frozenset[str], exact: bool) -> lis
                 out.append(f"frame {ka}: not written back, with its {len(rows_a[fa.id])} boxes")
             continue
         fb = b.frames[index_b[ka]]
-        for side in ("width", "height"):
-            if getattr(fa, side) and getattr(fb, side) and getattr(fa, side) != getattr(fb, side):
-                out.append(f"frame {ka}: {side} {getattr(fa, side)} became {getattr(fb, side)}")
+        out += frames.frame(ka, fa, fb)
         out += _compare_boxes(ka, fa, rows_a.get(fa.id, []), rows_b.get(fb.id, []), carried, exact, names)
-    return out
+    return out + frames.summary()
 
 
 def _compare_categories(a: Dataset, b: Dataset, carried: frozenset[str]) -> list[str]:
@@ -205,7 +208,7 @@ def _place(box: dict) -> tuple:
 
 def _box_differences(frame: tuple, ra: list[dict], rb: list[dict], carried: frozenset[str], tol: float,
                      names: tuple[dict, dict]) -> list[str]:
-    out = []
+    out, extras = [], EXTRAS in carried
     for box_a, box_b in zip(ra, rb):
         problems = []
         if any(abs(p - q) > tol for p, q in zip(box_a["xywh"], box_b["xywh"])):
@@ -225,6 +228,11 @@ def _box_differences(frame: tuple, ra: list[dict], rb: list[dict], carried: froz
             if name == "visibility" and math.isnan(box_a[name]) and box_b[name] == 1.0 and "visibility_unknown" not in carried:
                 continue
             problems.append(f"{name} {box_a[name]} became {box_b[name]}")
+        if "image_ids" in carried and box_a["id"] != box_b["id"]:
+            problems.append(f"annotation id {box_a['id']} became {box_b['id']}")
+        if extras and (box_a["extras"] or box_b["extras"]):
+            found = extras_difference(box_a["extras"], box_b["extras"], "box extras")
+            problems += [found] if found else []
         if problems:
             out.append(f"frame {frame}: " + "; ".join(problems))
     return out
@@ -250,8 +258,10 @@ def _rows_by_frame(ds: Dataset, unclipped: bool, keep_ignored: bool) -> dict[int
     b = ds.boxes
     sizes = {f.id: (f.width, f.height) for f in ds.frames}
     out: dict[int, list[dict]] = {}
-    columns = {name: getattr(b, name).tolist() for name in ("x", "y", "w", "h", "frame_id", "category_id", "track_id",
-                                                            "score", "ignore", "truncation", "occlusion", "visibility")}
+    columns = {name: getattr(b, name).tolist() for name in ("id", "x", "y", "w", "h", "frame_id", "category_id",
+                                                            "track_id", "score", "ignore", "truncation", "occlusion",
+                                                            "visibility")}
+    extras = b.extras if b.extras is not None else [None] * len(b)
     for i in range(len(b)):
         if not keep_ignored and columns["ignore"][i]:
             continue
@@ -266,7 +276,8 @@ def _rows_by_frame(ds: Dataset, unclipped: bool, keep_ignored: bool) -> dict[int
         out.setdefault(columns["frame_id"][i], []).append({
             "xywh": (x, y, w, h), "category": columns["category_id"][i], "track_id": columns["track_id"][i],
             "score": columns["score"][i], "ignore": columns["ignore"][i], "truncation": columns["truncation"][i],
-            "occlusion": columns["occlusion"][i], "visibility": columns["visibility"][i],
+            "occlusion": columns["occlusion"][i], "visibility": columns["visibility"][i], "id": columns["id"][i],
+            "extras": extras[i],
         })
     return out
 
