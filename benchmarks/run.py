@@ -78,6 +78,19 @@ def labels(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*.txt")}
 
 
+def how_placed(out: Path, images: Path) -> str:
+    """How the output holds the source's first frame: the release folder must hard-link it
+    (YOLOFT's tools resolve symlinks and refuse frames outside `images/`)."""
+    video = min(p.name for p in images.iterdir())
+    frame = min(p.name for p in (images / video).iterdir())
+    placed, source = out / "images" / video / frame, images / video / frame
+    if not placed.exists():
+        return "images MISSING"
+    if not placed.samefile(source):
+        return "images COPIED"
+    return "images symlinked" if placed.is_symlink() else "images hard-linked"
+
+
 def generate(scale: str, work: Path) -> None:
     doc = xsvid_coco(width=1024, height=1024, **SCALES[scale])
     write_dataset(work / "xsvid", doc, images=False)
@@ -266,6 +279,7 @@ def bench_release(scale: str, args: argparse.Namespace) -> list[str]:
         t_base, m_base = run([str(c) for c in theirs], theirs_out)
         a, b = labels(ours_out / "labels"), labels(theirs_out / "labels")
         same = "same label lines" if a == b else f"LABELS DIFFER ({sum(a.get(k) != v for k, v in b.items())} files)"
+        same += ", " + how_placed(ours_out, work / "xsvid" / "images")
         goal = f"peak ≤ {V2_REAL_PEAK_MB} MB: {'met' if m_ours <= V2_REAL_PEAK_MB else 'MISSED'}"
         print(f"{name:26} project {t_ours:7.2f} s {m_ours:7.0f} MB | baseline {t_base:7.2f} s {m_base:7.0f} MB"
               f" | ratio {t_ours / t_base:5.2f} {same}", flush=True)

@@ -134,7 +134,8 @@ def test_a_results_folder_is_not_a_sequence_and_no_seqinfo_gets_none(tmp_path):
 
 
 def test_plain_coco_through_sequence_formats_says_what_it_invents(tmp_path):
-    doc = {"images": [{"id": k, "file_name": f"{k:03d}.jpg", "width": 32, "height": 32} for k in (1, 2)],
+    doc = {"info": {}, "licenses": [],  # a COCO file's own (made for one from a CocoVID file without them)
+           "images": [{"id": k, "file_name": f"{k:03d}.jpg", "width": 32, "height": 32} for k in (1, 2)],
            "categories": [{"id": 1, "name": "car"}],
            "annotations": [{"id": 1, "image_id": 2, "category_id": 1, "bbox": [1, 1, 4, 4], "area": 16, "iscrowd": 0}]}
     src = tmp_path / "plain.json"
@@ -148,7 +149,8 @@ def test_plain_coco_through_sequence_formats_says_what_it_invents(tmp_path):
 
 
 def test_video_names_with_slashes_survive_folder_formats(tmp_path):
-    doc = {"categories": [{"id": 1, "name": "car"}], "videos": [], "images": [], "annotations": []}
+    doc = {"info": {}, "licenses": [], "categories": [{"id": 1, "name": "car"}], "videos": [], "images": [],
+           "annotations": []}
     for v, name in enumerate(("train/YFCC100M/v_1a2b", "train/LaSOT/v_9z"), 1):
         doc["videos"].append({"id": v, "name": name, "width": 64, "height": 48})
         for f, stem in enumerate(("frame0421", "frame0977")):

@@ -109,9 +109,9 @@ def _sample(tmp_path):
 
 
 def test_visdrone_ignored_regions_are_no_track(tmp_path):
-    """Target id 0 is VisDrone's "no object" (every ignored region of a sequence has it): read as
-    no track, written back as 0; to TAO each region is a track of its own, never one track of
-    several boxes in a frame."""
+    """An ignored region's target id 0 is VisDrone's "no object" (every region of a sequence has
+    it): read as no track, written back as 0; to TAO each region is a track of its own, never one
+    track of several boxes in a frame.  Another box's 0 is a track (ImageNet-VID numbers from 0)."""
     src = make_visdrone(tmp_path / "vd")
     with open(src / "annotations" / "uav0000001_00000_v.txt", "a") as fh:
         fh.write("1,0,50,40,6,6,0,0,0,0\n")  # a second region in frame 1

@@ -428,6 +428,8 @@ def main() -> None:
     mot_case("imdir_climbs_out", "climbs out of its folder", "MOT-01/seqinfo.ini",
              seqinfo=SEQINFO.replace(b"imDir=img1", b"imDir=../../../escaped"))
     mot_case("frame_a_billion", "far beyond what the sequence holds", "MOT-01/gt/gt.txt",
+             gt=b"1,1,1,2,3,4,1,1,1\n1000000000,1,2,2,3,4,1,1,1\n", seqinfo=None)
+    mot_case("frame_past_seq_length", "beyond the seqLength 2 of seqinfo.ini", "MOT-01/gt/gt.txt",
              gt=b"1,1,1,2,3,4,1,1,1\n1000000000,1,2,2,3,4,1,1,1\n")
     mot_case("seq_length_a_billion", "far beyond what the sequence holds", "MOT-01/seqinfo.ini",
              seqinfo=SEQINFO.replace(b"seqLength=2", b"seqLength=1000000000"))

@@ -126,9 +126,10 @@ def _boxes(rows: Rows, first: int) -> BoxTable:
     score, category = v[:, 6], v[:, 7].astype(np.int64)
     return BoxTable(
         id=np.zeros(len(v), np.int64), frame_id=first + v[:, 0].astype(np.int64), category_id=category,
-        # target id 0 is no object: every ignored region of a sequence has it (one track of many
-        # boxes a frame, to TAO or CocoVID, if it were kept as an id)
-        x=v[:, 2], y=v[:, 3], w=v[:, 4], h=v[:, 5], track_id=np.where(v[:, 1] == 0, NO_TRACK, v[:, 1]).astype(np.int64),
+        # an ignored region's target id 0 is no object: every region of a sequence has it (one track
+        # of many boxes a frame, to TAO or CocoVID, if it were kept as an id)
+        x=v[:, 2], y=v[:, 3], w=v[:, 4], h=v[:, 5],
+        track_id=np.where((v[:, 1] == 0) & (category == IGNORED_REGION), NO_TRACK, v[:, 1]).astype(np.int64),
         score=score,
         ignore=(score == 0) | (category == IGNORED_REGION),
         # -1 (result files) means "not given"
@@ -149,7 +150,8 @@ def write(dataset: Dataset, target: Path, options: VisDroneOptions, run: Run) ->
         rows = layout.rows(video.id)
         category = b.category_id[rows]
         track = sequence_track_ids(dataset, rows)
-        columns = [layout.box_frame_index[rows] + 1, np.where(track == NO_TRACK, 0, track), b.x[rows], b.y[rows],
+        track = np.where((track == NO_TRACK) & (category == IGNORED_REGION), 0, track)  # as VisDrone writes regions
+        columns = [layout.box_frame_index[rows] + 1, track, b.x[rows], b.y[rows],
                    b.w[rows], b.h[rows], written_score(b.score[rows], b.ignore[rows], category), category,
                    np.nan_to_num(b.truncation[rows], nan=-1.0), np.nan_to_num(b.occlusion[rows], nan=-1.0)]
         hints = video.hints.get("visdrone", {})

@@ -52,6 +52,9 @@ class Rules:
     dataset reads `visibility` on every annotation)."""
     default_top: dict[str, Any] = field(default_factory=lambda: {
         "info": {"description": "written by xsvid-convert"}, "licenses": []})
+    top_for_members: bool = False
+    """`default_top` also where the source is another member of the family (plain COCO's
+    consumers expect `info` and `licenses`; mmtracking's CocoVID files have neither)."""
     image_defaults: Callable[[Any, dict[str, Any]], None] | None = None
     """Adds keys this member's consumers need to an image record (source not of this member)."""
     video_defaults: Callable[[Any, dict[str, Any]], None] | None = None
@@ -67,7 +70,7 @@ class Rules:
         return (key_index + 1) << TRACK_KEY_SHIFT
 
 
-COCO = Rules("coco")  # tracks keep the key they were read from (track_id, instance_id)
+COCO = Rules("coco", top_for_members=True)  # tracks keep the key they were read from (track_id, instance_id)
 
 
 def _v2_image(frame: Any, record: dict[str, Any]) -> None:

@@ -58,11 +58,11 @@ def write_document(dataset: Dataset, target: Path, rules: Rules, run: Run, file_
 
 
 def _head(dataset: Dataset, rules: Rules, same: bool, family: bool, videos: list) -> dict[str, Any]:
-    """Top-level keys in the source's order (a COCO-family source), with this member's defaults
-    where the source is another member and lacks them (mmtracking's CocoVID files have no `info`);
-    `images` and `annotations` are spliced in after."""
+    """Top-level keys in the source's order (a COCO-family source), or this member's defaults
+    first (and for plain COCO where the source is another member lacking them: mmtracking's
+    CocoVID files have no `info`); `images` and `annotations` are spliced in after."""
     order = dataset.hints.get("coco", {}).get("top", []) if family else []
-    parts: dict[str, Any] = {} if same else dict(rules.default_top)
+    parts: dict[str, Any] = {} if same or (family and not rules.top_for_members) else dict(rules.default_top)
     parts.update(dataset.extras)
     parts["categories"] = [category_record(c, same) for c in dataset.categories]
     if videos or "videos" in order or rules.needs_videos:
