@@ -158,7 +158,7 @@ def main() -> None:
         generate(sys.argv[2], Path(sys.argv[3]))
         return
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", choices=SCALES, nargs="+", default=["v1", "v2", "results"])
+    parser.add_argument("--scale", choices=SCALES, nargs="+", default=["v1", "v2", "v2-real", "results"])
     parser.add_argument("--work", type=Path, default=TMPFS / "xsvid-convert-bench" if TMPFS.is_dir() else HERE / "data")
     parser.add_argument("--results", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
