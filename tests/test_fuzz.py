@@ -259,3 +259,13 @@ def test_bbox_text_is_each_number_as_json_writes_it(boxes):
     as_int = np.array([sum(1 << k for k in range(4) if type(b[k]) is int) for b in boxes], dtype=np.int64)
     want = [orjson.dumps([float(v) if type(v) is float else v for v in b])[1:-1] for b in boxes]
     assert _bbox_texts(*columns, as_int) == want
+
+
+@fuzz
+@given(name=st.one_of(st.text(), st.text(alphabet="ab./\\:\x00\n ", max_size=12)))
+def test_a_plain_name_is_what_the_full_path_check_makes_of_it(name):
+    """safe_relpath returns a name it calls plain without the full check: the check must agree."""
+    from xsvid_convert.files.paths import _checked_relpath, _plain
+
+    if name and _plain(name):
+        assert _checked_relpath(name, "x") == name
