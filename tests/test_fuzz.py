@@ -220,17 +220,18 @@ def test_annotation_columns_agree_with_reading_record_by_record(doc):
 @fuzz
 @given(rows=st.lists(st.tuples(st.integers(0, 3), *[st.floats(0, 1) for _ in range(4)]), min_size=1, max_size=10),
        blank=st.booleans())
-def test_label_parser_agrees_with_reading_line_by_line(rows, blank, tmp_path_factory):
-    from xsvid_convert.formats.yolo.labels import parse_label
+def test_label_parser_agrees_with_reading_line_by_line(rows, blank):
+    """Three label files parsed as one block give each file's rows and line numbers."""
+    from xsvid_convert.formats.yolo.labels import parse_labels
 
-    label = tmp_path_factory.mktemp("label") / "a.txt"
     text = "".join(("\n" if blank and k % 2 else "") + f"{c} {cx!r} {cy!r} {w!r} {h!r}\n" for k, (c, cx, cy, w, h) in enumerate(rows))
-    label.write_text(text)
-    values, numbers = parse_label(label, 4, xc.Run())
     lines = text.splitlines()
-    want = [[float(t) for t in line.split()] for line in lines if line.strip()]
-    np.testing.assert_array_equal(values, np.array(want))
-    assert numbers == [k for k, line in enumerate(lines, 1) if line.strip()]
+    files = [("a.txt", lines), ("empty.txt", []), ("b.txt", lines[::-1])]
+    values, file_of, numbers = parse_labels(files, 4, xc.Run())
+    want = [[float(t) for t in line.split()] for _, ls in files for line in ls if line.strip()]
+    np.testing.assert_array_equal(values, np.array(want).reshape(-1, 5))
+    assert [(files[f][0], n) for f, n in zip(file_of.tolist(), numbers.tolist())] == [
+        (name, k) for name, ls in files for k, line in enumerate(ls, 1) if line.strip()]
 
 
 @fuzz
@@ -244,3 +245,27 @@ def test_unique_pairs_is_numpys_unique_of_columns(pairs):
     want, want_counts = np.unique(np.stack([a, b]), axis=1, return_counts=True) if pairs else (np.zeros((2, 0)), [])
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(counts, want_counts)
+
+
+@fuzz
+@given(boxes=st.lists(st.tuples(*[st.one_of(st.integers(-2**40, 2**40), st.floats(allow_infinity=False), st.none())
+                                  for _ in range(4)]), max_size=12))
+def test_bbox_text_is_each_number_as_json_writes_it(boxes):
+    """The writer's bbox text (one call over the n×4 array, odd boxes redone) is what orjson
+    writes for the numbers as read: integers as integers, floats as floats, null for missing."""
+    from xsvid_convert.formats.coco.annotation_text import _bbox_texts
+
+    columns = [np.array([np.nan if b[k] is None else float(b[k]) for b in boxes], dtype=np.float64) for k in range(4)]
+    as_int = np.array([sum(1 << k for k in range(4) if type(b[k]) is int) for b in boxes], dtype=np.int64)
+    want = [orjson.dumps([float(v) if type(v) is float else v for v in b])[1:-1] for b in boxes]
+    assert _bbox_texts(*columns, as_int) == want
+
+
+@fuzz
+@given(name=st.one_of(st.text(), st.text(alphabet="ab./\\:\x00\n ", max_size=12)))
+def test_a_plain_name_is_what_the_full_path_check_makes_of_it(name):
+    """safe_relpath returns a name it calls plain without the full check: the check must agree."""
+    from xsvid_convert.files.paths import _checked_relpath, _plain
+
+    if name and _plain(name):
+        assert _checked_relpath(name, "x") == name

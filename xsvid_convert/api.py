@@ -74,9 +74,16 @@ def read(path: str | Path, fmt: str | None = None, *, run: Run | None = None, le
 def image_folders(dataset: Dataset) -> set[str]:
     """The folders that hold the dataset's images (those that exist): an output must keep off."""
     root = dataset.image_root or ""
-    named = {os.path.dirname(f.source) if f.source else os.path.join(root, os.path.dirname(f.file_name))
-             for f in dataset.frames}
-    return {os.path.abspath(folder) for folder in named if folder and os.path.isdir(folder)}
+    sources = {_parent(f.source) for f in dataset.frames if f.source}
+    named = {_parent(f.file_name) for f in dataset.frames if not f.source}
+    folders = sources | {os.path.join(root, folder) for folder in named}
+    return {os.path.abspath(folder) for folder in folders if folder and os.path.isdir(folder)}
+
+
+def _parent(path: str) -> str:
+    """`os.path.dirname` for the POSIX paths frames hold, at a fraction of its cost over 222k frames."""
+    head = path.rpartition("/")[0]
+    return head or ("/" if path.startswith("/") else "")
 
 
 @gc_paused()

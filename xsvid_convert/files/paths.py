@@ -19,6 +19,20 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 def safe_relpath(name: str, where: str) -> str:
     """`name` as a relative POSIX path that cannot leave the folder it is joined to."""
+    if type(name) is str and _plain(name):
+        return name
+    return _checked_relpath(name, where)
+
+
+def _plain(name: str) -> bool:
+    """Whether `name` is already what `_checked_relpath` makes of it (the usual `video/0000000.jpg`):
+    printable, no backslash, no drive, no empty, `.` or `..` part.  Anything else, including a
+    harmless `.hidden`, takes the full check."""
+    return (name.isprintable() and name[:1] not in ("", "/", ".") and name[1:2] != ":" and "\\" not in name
+            and "//" not in name and "/." not in name and not name.endswith("/"))
+
+
+def _checked_relpath(name: str, where: str) -> str:
     if not isinstance(name, str) or not name:
         raise ConvertError(where, f"empty or non-text path {shown(name)}")
     if "\x00" in name:

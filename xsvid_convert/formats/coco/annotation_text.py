@@ -22,6 +22,7 @@ VISIBILITY_DEFAULT = 1 << 12
 """Writer-only key bit: `visibility` with the member's default where the box has none."""
 TRACK_BITS = 3 << TRACK_KEY_SHIFT
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
+_FLAG_WORDS = np.array([b"0", b"1", b"false", b"true"], dtype=object)  # by value + 2 × written as a boolean
 
 
 class AnnotationText:
@@ -76,13 +77,11 @@ class AnnotationText:
         names_of = {int(k): self._names(int(k)) for k in kinds}
         needed = set(chain.from_iterable(names_of.values()))
         fields = self._fields(lo, hi, needed, signature)
-        slots = {k: _template_values(names) for k, names in names_of.items()}
-        if len(kinds) == 1:
+        if len(kinds) == 1:  # the template's values are in the order of the names
             k = int(kinds[0])
-            values = [fields[name] for name in slots[k]]
-            return ((self._template(names_of[k]) + b",") * (hi - lo) % tuple(chain.from_iterable(zip(*values))))[:-1]
+            return _splice(self._template(names_of[k]), [fields[name] for name in names_of[k]], hi - lo)
         templates = {k: self._template(names) for k, names in names_of.items()}
-        return b",".join(templates[s] % tuple(fields[name][k] for name in slots[s])
+        return b",".join(templates[s] % tuple(fields[name][k] for name in names_of[s])
                          for k, s in enumerate(signature.tolist()))
 
     def _signature(self, lo: int, hi: int) -> np.ndarray:
@@ -115,8 +114,7 @@ class AnnotationText:
             "id": _texts(b.id[lo:hi]), "image_id": _texts(b.frame_id[lo:hi]),
             "category_id": _texts(b.category_id[lo:hi]),
         }
-        for k, c in enumerate("xywh"):
-            out[c] = _texts(getattr(b, c)[lo:hi], ints >> k & 1)
+        out["bbox"] = _bbox_texts(b.x[lo:hi], b.y[lo:hi], b.w[lo:hi], b.h[lo:hi], ints & 0xF)
         if "area" in needed:
             with np.errstate(over="ignore"):
                 area = b.w[lo:hi] * b.h[lo:hi]
@@ -155,8 +153,7 @@ class AnnotationText:
         flags = self.flags[lo:hi]
         value = (flags & bit).astype(bool) if self.same else self.b.ignore[lo:hi]
         boolean = (flags & bool_bit).astype(bool)
-        words = {(False, False): b"0", (True, False): b"1", (False, True): b"false", (True, True): b"true"}
-        return [words[pair] for pair in zip(value.tolist(), boolean.tolist())]
+        return _FLAG_WORDS[value.astype(np.int64) + 2 * boolean].tolist()
 
     def _extras(self, lo: int, hi: int, signature: np.ndarray) -> list[bytes]:
         """Each box's extra keys, after a comma; a key the box is also written with is left out
@@ -174,17 +171,52 @@ class AnnotationText:
 
 
 def _template(names: list[str], score_key: str) -> bytes:
+    """One annotation with a `%s` per value; `extras` (already led by a comma) goes last."""
     parts = []
     for name in names:
         if name == "extras":
             continue
         key = (score_key if name == "score" else name.split(":", 1)[-1]).encode()
-        parts.append(b'"bbox":[%s,%s,%s,%s]' if name == "bbox" else b'"%s":%%s' % key)
+        parts.append(b'"bbox":[%s]' if name == "bbox" else b'"%s":%%s' % key)
     return b"{" + b",".join(parts) + (b"%s}" if "extras" in names else b"}")
 
 
-def _template_values(names: list[str]) -> list[str]:
-    return list(chain.from_iterable(("x", "y", "w", "h") if n == "bbox" else (n,) for n in names))
+def _splice(template: bytes, columns: list[list[bytes]], n: int) -> bytes:
+    """`n` copies of `template` joined by commas, its k-th `%s` in copy i replaced by
+    `columns[k][i]`: a column with one value throughout (a default written on every box) goes into
+    the template once, the others through one `%` over a flat tuple."""
+    pieces = template.split(b"%s")
+    varying: list[list[bytes]] = []
+    out = pieces[0]
+    for piece, column in zip(pieces[1:], columns):
+        first = column[0] if n else None
+        if n and column[-1] == first and column[n // 2] == first and column.count(first) == n:
+            out += column[0].replace(b"%", b"%%") + piece
+        else:
+            out += b"%s" + piece
+            varying.append(column)
+    flat: list[bytes] = [b""] * (n * len(varying))
+    for k, column in enumerate(varying):
+        flat[k::len(varying)] = column
+    return ((out + b",") * n % tuple(flat))[:-1]
+
+
+def _bbox_texts(x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray, as_int: np.ndarray) -> list[bytes]:
+    """Each box's `x,y,w,h` text, as `_texts` writes each number: one orjson call over the n×4
+    array, then the boxes with an integer or a missing number redone one by one."""
+    if not len(x):
+        return []
+    corners = np.column_stack([x, y, w, h])
+    missing = np.isnan(corners)
+    if (as_int == 0xF).all() and not missing.any() and np.abs(corners).max(initial=0) < 2**63:
+        return orjson.dumps(corners.astype(np.int64), option=_NUMPY)[2:-2].split(b"],[")
+    texts = orjson.dumps(np.where(missing, 0.0, corners), option=_NUMPY)[2:-2].split(b"],[")
+    odd = np.flatnonzero(missing.any(axis=1) | (as_int != 0))
+    if len(odd):
+        columns = [_texts(c[odd], as_int[odd] >> k & 1) for k, c in enumerate((x, y, w, h))]
+        for i, box in zip(odd.tolist(), zip(*columns)):
+            texts[i] = b"%s,%s,%s,%s" % box
+    return texts
 
 
 def _texts(values: np.ndarray, as_int: np.ndarray | None = None) -> list[bytes]:
@@ -193,11 +225,22 @@ def _texts(values: np.ndarray, as_int: np.ndarray | None = None) -> list[bytes]:
         return []
     if values.dtype.kind in "iub":
         return orjson.dumps(values.astype(np.int64), option=_NUMPY)[1:-1].split(b",")
+    bits = values.view(np.int64)  # bit-equal: -0.0 and 0.0 are written differently
+    if (bits == bits[0]).all() and not np.isnan(values[0]) and (as_int is None or not as_int.any()):
+        return [orjson.dumps(values[:1], option=_NUMPY)[1:-1]] * len(values)  # a default written on every box
     nan = np.isnan(values)
     texts = orjson.dumps(np.where(nan, 0.0, values), option=_NUMPY)[1:-1].split(b",")
     for i in np.flatnonzero(nan).tolist():
         texts[i] = b"null"
     if as_int is not None and as_int.any():
-        for i in np.flatnonzero(as_int).tolist():
-            texts[i] = b"%d" % int(values[i])
+        at = np.flatnonzero(as_int)
+        whole = values[at]
+        if np.abs(whole).max() < 2**63:  # always, bar a hostile file: int64 formats them in one call
+            ints = orjson.dumps(whole.astype(np.int64), option=_NUMPY)[1:-1].split(b",")
+        else:
+            ints = [b"%d" % int(v) for v in whole.tolist()]
+        if len(at) == len(texts):
+            return ints
+        for i, text in zip(at.tolist(), ints):
+            texts[i] = text
     return texts

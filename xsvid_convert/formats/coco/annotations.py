@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import contains, is_not, itemgetter, methodcaller
+from operator import is_not, itemgetter, methodcaller
 from typing import Any, Callable
 
 import numpy as np
@@ -48,11 +48,11 @@ class Column:
     """One key's values across the records, taken once: the values (MISSING where a record lacks
     the key), the set of their types, and where the key is present."""
 
-    def __init__(self, rows: list[dict], key: str) -> None:
+    def __init__(self, rows: list[dict], key: str, anywhere: bool = True) -> None:
+        """`anywhere`: whether any record has the key (False: no list is made)."""
         self.key, self.n = key, len(rows)
         self.complete = False
-        if rows and key not in rows[0] and not any(map(contains, rows, repeat(key))):
-            # a key no record has (most optional keys of most files): one C-level scan, no list
+        if rows and not anywhere:
             self.values, self.kinds, self.absent = _Absent(self.n), {NOTHING}, True
             return
         try:
@@ -102,10 +102,13 @@ class Records:
     def __init__(self, rows: list[dict]) -> None:
         self.rows = rows
         self.columns: dict[str, Column] = {}
+        # every key any record has, in one C-level pass: most optional keys of most files are
+        # in no record, and each would otherwise cost a scan of its own
+        self.keys = set().union(*rows)
 
     def __getitem__(self, key: str) -> Column:
         if key not in self.columns:
-            self.columns[key] = Column(self.rows, key)
+            self.columns[key] = Column(self.rows, key, key in self.keys)
         return self.columns[key]
 
 

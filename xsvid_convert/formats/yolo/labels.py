@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import math
 
-from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
 from ...errors import shown
-from ...files.text import read_lines
 from ...model import Category, Dataset
 from ...run import Run
 
@@ -98,28 +96,40 @@ def normalized_rows(dataset: Dataset, class_of: dict[int, int], ignored_class: i
     return rows, values
 
 
-def parse_label(label: Path, nc: int, run: Run) -> tuple[np.ndarray, list[int]]:
-    """(class, cx, cy, w, h) rows of one label file and their line numbers.  Each rule runs on
-    the whole file; a polygon row (Ultralytics segments) becomes its bounding box."""
-    lines = read_lines(label)
-    numbers = [n for n, line in enumerate(lines, 1) if line and not line.isspace()]
-    parts = [lines[n - 1].split() for n in numbers]
+def parse_labels(files: list[tuple[str, list[str]]], nc: int, run: Run) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(class, cx, cy, w, h) rows of many label files (each its name and lines), with each kept
+    row's file (position in `files`) and line number.  Each rule runs once over the rows of all
+    the files; a polygon row (Ultralytics segments) becomes its bounding box."""
+    parts: list[list[str]] = []
+    file_of: list[int] = []
+    numbers: list[int] = []
+    for f, (_, lines) in enumerate(files):
+        rows = [line.split() for line in lines]
+        if all(rows):
+            parts += rows
+            numbers += range(1, len(rows) + 1)
+        else:  # blank lines: kept out, line numbers kept right
+            kept = [n for n, row in enumerate(rows, 1) if row]
+            parts += [rows[n - 1] for n in kept]
+            numbers += kept
+        file_of += [f] * (len(numbers) - len(file_of))
+    at = lambda i: f"{files[file_of[i]][0]}:{numbers[i]}"  # noqa: E731
     widths = np.fromiter(map(len, parts), np.int64, len(parts))
-    at = lambda i: f"{label}:{numbers[i]}"  # noqa: E731
     polygon = (widths > 5) & (widths % 2 == 1)
-    keep = run.reject((widths != 5) & ~polygon, at,
-                      lambda i: f"expected `class cx cy w h` (or a polygon), found {widths[i]} values")
-    values = _numbers(parts, keep, polygon)
-    keep &= run.reject(keep & np.isnan(values).any(axis=1), at, lambda i: _not_a_number(parts[i]))
+    shape = (widths != 5) & ~polygon
+    values = _numbers(parts, ~shape, polygon)
     cls = values[:, 0]
     with np.errstate(invalid="ignore"):
-        keep &= run.reject(keep & ~np.isfinite(values).all(axis=1), at, lambda i: "coordinates must be finite numbers")
-        keep &= run.reject(keep & (cls != np.floor(cls)), at, lambda i: f"class must be an integer, found {shown(parts[i][0])}")
-        keep &= run.reject(keep & ((cls < 0) | (cls >= nc)), at, lambda i: f"class {int(cls[i])} is not among the {nc} names")
-        keep &= run.reject(keep & ((values[:, 3] < 0) | (values[:, 4] < 0)), at,
-                           lambda i: "width and height must not be negative")
-    kept = np.flatnonzero(keep)
-    return values[kept], [numbers[i] for i in kept.tolist()]
+        bad = run.reject_rules([
+            (shape, lambda i: f"expected `class cx cy w h` (or a polygon), found {widths[i]} values"),
+            (np.isnan(values).any(axis=1), lambda i: _not_a_number(parts[i])),
+            (~np.isfinite(values).all(axis=1), lambda i: "coordinates must be finite numbers"),
+            (cls != np.floor(cls), lambda i: f"class must be an integer, found {shown(parts[i][0])}"),
+            ((cls < 0) | (cls >= nc), lambda i: f"class {int(cls[i])} is not among the {nc} names"),
+            ((values[:, 3] < 0) | (values[:, 4] < 0), lambda i: "width and height must not be negative"),
+        ], len(parts), at)
+    kept = np.flatnonzero(~bad)
+    return values[kept], np.asarray(file_of, dtype=np.int64)[kept], np.asarray(numbers, dtype=np.int64)[kept]
 
 
 def _numbers(parts: list[list[str]], keep: np.ndarray, polygon: np.ndarray) -> np.ndarray:

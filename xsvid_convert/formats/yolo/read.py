@@ -12,7 +12,7 @@ from typing import Any
 
 from ...errors import ConvertError, shown
 from ...files.images import is_image
-from ...files.paths import lexically_inside, safe_relpath
+from ...files.paths import safe_relpath
 from ...files.text import load_yaml, read_lines
 from ...model import Dataset
 from ...run import Run
@@ -53,16 +53,29 @@ def read_yaml(path: Path, options: Any, run: Run) -> Dataset:
     images_dir = root / _folder(doc, "images_dir", src) if yoloft else None
     labels_dir = root / _folder(doc, "labels_dir", src) if yoloft else None
     entries: list[Entry] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    inside = _Inside(root)
+    listed: dict[str, list[Path]] = {}  # a list named by two splits (val: train.txt) is read once
     for split in SPLITS:
         value = doc.get(split)
+        bases: dict[str, Path] = {}  # image folder -> the folder file names are relative to
         for item in (value if isinstance(value, list) else [value]) if value else []:
-            for image in _split_images(root, _text(item, f"{src}: {split}"), images_dir, src):
-                if image.absolute() not in seen:
-                    seen.add(image.absolute())
-                    base = images_dir if yoloft else _split_base(root, value, image)
-                    label = _yoloft_label(image, images_dir, labels_dir) if yoloft else label_path(image)
-                    entries.append(Entry(split, image, _relative(image, base), label))
+            item = _text(item, f"{src}: {split}")
+            if item not in listed:
+                listed[item] = _split_images(inside, item, images_dir, src)
+            for image in listed[item]:
+                absolute = os.path.abspath(image)
+                if absolute in seen:
+                    continue
+                seen.add(absolute)
+                if yoloft:
+                    label = _yoloft_label(image, absolute, images_dir, labels_dir)
+                    entries.append(Entry(split, image, _relative(absolute, images_dir), label))
+                    continue
+                folder = os.path.dirname(absolute)
+                if folder not in bases:
+                    bases[folder] = _split_base(root, value, image)
+                entries.append(Entry(split, image, _relative(absolute, bases[folder]), label_path(image)))
     if not entries:
         raise ConvertError(src, "no images listed under train, val or test")
     return build(entries, names, doc.get("classes_map"), options, run, src, zero_based=yoloft)
@@ -96,8 +109,9 @@ def _names(value: Any, nc: Any, src: str) -> list[str]:
     raise ConvertError(f"{src}: names", "missing names (a list or a mapping 0..n-1)")
 
 
-def _split_images(root: Path, item: str, images_dir: Path | None, src: str) -> list[Path]:
-    target = _inside(root, root / item, f"{src}: {shown(item)}")
+def _split_images(inside: _Inside, item: str, images_dir: Path | None, src: str) -> list[Path]:
+    root = inside.root
+    target = inside(root / item, f"{src}: {shown(item)}")
     if target.is_dir():
         return sorted(p for p in target.rglob("*") if is_image(p) and p.is_file())
     if target.is_file() and target.suffix == ".txt":
@@ -110,18 +124,28 @@ def _split_images(root: Path, item: str, images_dir: Path | None, src: str) -> l
             if line.startswith("./"):  # YOLOFT: against images_dir; Ultralytics: against the list's folder
                 candidate = (images_dir if images_dir is not None else target.parent) / line[2:]
             else:
-                candidate = Path(line) if Path(line).is_absolute() else _darknet_path(root, line)
-            out.append(_inside(root, candidate, where))
+                candidate = Path(line) if os.path.isabs(line) else _darknet_path(root, line)
+            out.append(inside(candidate, where))
         return out
     raise ConvertError(src, f"split entry {shown(item)} is neither a folder nor a .txt list under {root}")
 
 
-def _inside(root: Path, path: Path, where: str) -> Path:
-    if "\x00" in str(path) or not str(path).isprintable():
-        raise ConvertError(where, f"path {shown(str(path))} contains a control character")
-    if not lexically_inside(path, root):
-        raise ConvertError(where, f"path {shown(str(path))} lies outside the dataset folder {root}")
-    return path
+class _Inside:
+    """Refuses a path that leaves the dataset root (folded lexically, symlinks not followed) or
+    holds a control character; the root is made absolute once, not per image."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.outer = os.path.normpath(os.path.abspath(root)).rstrip(os.sep) + os.sep
+
+    def __call__(self, path: Path, where: str) -> Path:
+        text = str(path)
+        if not text.isprintable():  # a NUL byte is not printable either
+            raise ConvertError(where, f"path {shown(text)} contains a control character")
+        inner = os.path.normpath(os.path.abspath(text)) + os.sep
+        if not inner.startswith(self.outer):
+            raise ConvertError(where, f"path {shown(text)} lies outside the dataset folder {self.root}")
+        return path
 
 
 def _darknet_path(root: Path, line: str) -> Path:
@@ -144,12 +168,15 @@ def _split_base(root: Path, value: Any, image: Path) -> Path:
     return root
 
 
-def _relative(image: Path, base: Path | None) -> str:
-    if base is None:
-        return image.name
-    inside = os.path.abspath(image)
+def _under(absolute: str, base: Path) -> str | None:
+    """`absolute` relative to the folder `base` as a POSIX path, or None if it lies elsewhere."""
     folder = os.path.join(os.path.abspath(base), "")
-    return inside[len(folder):].replace(os.sep, "/") if inside.startswith(folder) else image.name
+    return absolute[len(folder):].replace(os.sep, "/") if absolute.startswith(folder) else None
+
+
+def _relative(absolute: str, base: Path | None) -> str:
+    """The file name of an image: relative to `base` when it lies there, else its bare name."""
+    return (_under(absolute, base) if base is not None else None) or os.path.basename(absolute)
 
 
 def label_path(image: Path) -> Path:
@@ -159,15 +186,14 @@ def label_path(image: Path) -> Path:
     if sa in text:
         head, tail = text.rsplit(sa, 1)
         text = head + sb + tail
-    return Path(text).with_suffix(".txt")
+    return Path(os.path.splitext(text)[0] + ".txt")
 
 
-def _yoloft_label(image: Path, images_dir: Path, labels_dir: Path) -> Path:
-    try:
-        relative = image.absolute().relative_to(images_dir.absolute())
-    except ValueError:
+def _yoloft_label(image: Path, absolute: str, images_dir: Path, labels_dir: Path) -> Path:
+    relative = _under(absolute, images_dir)
+    if relative is None:
         return label_path(image)
-    return (labels_dir / relative).with_suffix(".txt")
+    return labels_dir / (os.path.splitext(relative)[0] + ".txt")
 
 
 def read_darknet(path: Path, options: Any, run: Run) -> Dataset:
@@ -183,12 +209,14 @@ def read_darknet(path: Path, options: Any, run: Run) -> Dataset:
         settings[key.strip()] = value.strip()
     if "names" not in settings:
         raise ConvertError(str(path), "missing `names = <file>`")
-    names_file = _inside(root, _darknet_path(root, settings["names"]), f"{path}: names")
+    inside = _Inside(root)
+    names_file = inside(_darknet_path(root, settings["names"]), f"{path}: names")
     names = [n.strip() for n in read_lines(names_file) if n.strip()]
     entries = []
     for split in ("train", "valid", "test"):
         if split in settings:
-            listed = _inside(root, _darknet_path(root, settings[split]), f"{path}: {split}")
-            for image in _split_images(root, str(listed.relative_to(root)), None, str(path)):
-                entries.append(Entry("val" if split == "valid" else split, image, _relative(image, root), label_path(image)))
+            listed = inside(_darknet_path(root, settings[split]), f"{path}: {split}")
+            for image in _split_images(inside, str(listed.relative_to(root)), None, str(path)):
+                entries.append(Entry("val" if split == "valid" else split, image, _relative(os.path.abspath(image), root),
+                                     label_path(image)))
     return build(entries, names, None, options, run, str(path))
