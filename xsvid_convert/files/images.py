@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import struct
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConvertError
 from ..run import Run
+from .text import file_status
 
 IMAGE_SUFFIXES = {".bmp", ".dng", ".jpeg", ".jpg", ".mpo", ".png", ".tif", ".tiff", ".webp", ".pfm", ".heic"}
 IMAGE_MODES = ("link", "hardlink", "copy", "none")
@@ -27,16 +27,8 @@ def image_size(path: Path) -> tuple[int, int] | None:
     PNG and JPEG headers are parsed here (a few bytes, no decoder); other formats go to Pillow,
     which also reads only the header.  A file that exists but has no readable size is an error.
     """
-    try:
-        status = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
+    if file_status(path, "an image") is None:
         return None
-    except OSError as exc:
-        raise ConvertError(str(path), f"cannot read image: {exc.strerror}") from None
-    if stat.S_ISDIR(status.st_mode):
-        raise ConvertError(str(path), "is a folder, expected an image")
-    if not stat.S_ISREG(status.st_mode):
-        raise ConvertError(str(path), "is not a regular file (a FIFO, socket or device), expected an image")
     try:
         with open(path, "rb") as fh:
             size = _header_size(fh)

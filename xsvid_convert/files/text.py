@@ -21,16 +21,25 @@ YAML_BYTES = 16 << 20
 
 def regular_file(path: Path) -> os.stat_result:
     """The file's status, if it is a regular file: a FIFO or a device would block or never end."""
+    status = file_status(path, "a file")
+    if status is None:
+        raise ConvertError(str(path), "no such file")
+    return status
+
+
+def file_status(path: Path, expected: str) -> os.stat_result | None:
+    """The status of the regular file at `path`, None if there is none; a folder, FIFO, socket
+    or device there is an error saying what was `expected`."""
     try:
         status = os.stat(path)
-    except FileNotFoundError:
-        raise ConvertError(str(path), "no such file") from None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
     except OSError as exc:
         raise ConvertError(str(path), f"cannot read: {exc.strerror}") from None
     if stat.S_ISDIR(status.st_mode):
-        raise ConvertError(str(path), "is a folder, expected a file")
+        raise ConvertError(str(path), f"is a folder, expected {expected}")
     if not stat.S_ISREG(status.st_mode):
-        raise ConvertError(str(path), "is not a regular file (a FIFO, socket or device)")
+        raise ConvertError(str(path), f"is not a regular file (a FIFO, socket or device), expected {expected}")
     return status
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 
 from ..errors import ConvertError
 from ..files.paths import safe_relpath
-from ..model import Dataset, Video
+from ..model import BoxTable, Dataset, Video, build_dataset
 from ..run import Run
 
 DEFAULT_VIDEO = "default"
@@ -157,3 +157,16 @@ def check_unique_names(names: list[tuple[str, str]], what: str) -> None:
         if name in seen:
             raise ConvertError(where, f"{what} {name!r} is also the name of {seen[name]}; two sequences cannot share a folder")
         seen[name] = where
+
+
+def rows_dataset(categories: list[dict], videos: list[dict], frames: list[dict], tables: list[BoxTable],
+                 line_of: list[str], path: Path, run: Run, image_root: Path) -> Dataset:
+    """The dataset of a format read as rows of text files: boxes numbered from 1 in reading order,
+    each located by the `file:line` it came from."""
+    boxes = BoxTable.concat(tables)
+    boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
+
+    def locate(kind: str, index: int) -> str:
+        return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
+
+    return build_dataset(categories, videos, frames, boxes, locate, run, image_root=str(image_root))

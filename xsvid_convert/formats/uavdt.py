@@ -32,11 +32,11 @@ from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
 from ..files.paths import safe_name
 from ..files.rows import Rows, format_number, format_rows, parse_rows
 from ..files.text import read_text, write_text
-from ..model import BoxTable, Dataset, NO_TRACK, build_dataset
+from ..model import BoxTable, Dataset, NO_TRACK
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
-                        sequence_track_ids, video_name)
+                        rows_dataset, sequence_track_ids, video_name)
 from .tables import check_table
 
 IMAGES = "UAV-benchmark-M"
@@ -103,14 +103,8 @@ def read(path: Path, options: UavdtOptions, run: Run) -> Dataset:
         frames += seq_frames
         tables.append(table)
         line_of += lines
-    boxes = BoxTable.concat(tables)
-    boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
     categories = [{"id": k, "name": v} for k, v in CATEGORIES.items()]
-
-    def locate(kind: str, index: int) -> str:
-        return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
-
-    return build_dataset(categories, videos, frames, boxes, locate, run, image_root=str(images))
+    return rows_dataset(categories, videos, frames, tables, line_of, path, run, images)
 
 
 def _read_sequence(name: str, files: dict[str, Path], folder: Path, video_id: int, first: int, options: Any,

@@ -21,11 +21,11 @@ from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
 from ..files.paths import safe_name
 from ..files.rows import Rows, format_rows, parse_rows
 from ..files.text import read_text, write_text
-from ..model import NO_TRACK, BoxTable, Dataset, build_dataset
+from ..model import NO_TRACK, BoxTable, Dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
 from .sequences import (check_frame_count, check_unique_names, folder_name, frame_limit, image_numbers, per_video,
-                        sequence_track_ids, video_name)
+                        rows_dataset, sequence_track_ids, video_name)
 from .tables import check_table
 
 CATEGORIES = {
@@ -67,14 +67,8 @@ def read(path: Path, options: VisDroneOptions, run: Run) -> Dataset:
         line_of += [f"{ann}:{n}" for n in rows.numbers.tolist()]
         hints = {"pointed": rows.pointed, "style": text.style if text else None}
         videos.append({"id": len(videos) + 1, "name": video_name(name), "hints": {"visdrone": hints}})
-    boxes = BoxTable.concat(tables)
-    boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
     categories = [{"id": k, "name": v} for k, v in CATEGORIES.items()]
-
-    def locate(kind: str, index: int) -> str:
-        return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
-
-    return build_dataset(categories, videos, frames, boxes, locate, run, image_root=str(sequences))
+    return rows_dataset(categories, videos, frames, tables, line_of, path, run, sequences)
 
 
 def written_score(score: np.ndarray, ignore: np.ndarray, category: np.ndarray) -> np.ndarray:

@@ -26,10 +26,10 @@ from ..files.images import IMAGE_SUFFIXES, bring_image, image_size
 from ..files.paths import safe_name, safe_relpath
 from ..files.rows import Rows, format_rows, parse_rows
 from ..files.text import read_text, write_text
-from ..model import BoxTable, Dataset, build_dataset
+from ..model import BoxTable, Dataset
 from ..run import Run
 from .base import Format, Images, ImageSize
-from .sequences import check_unique_names, folder_name, video_name
+from .sequences import check_unique_names, folder_name, rows_dataset, video_name
 from .visdrone import CATEGORIES, COMMA, IGNORED_REGION, check_categories, written_score
 
 ANNOTATIONS, IMAGES = "annotations", "images"
@@ -89,14 +89,8 @@ def read(path: Path, options: VisDroneDetOptions, run: Run) -> Dataset:
         })
         tables.append(_boxes(rows, frame_id))
         line_of += [f"{ann}:{n}" for n in rows.numbers.tolist()]
-    boxes = BoxTable.concat(tables)
-    boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
     categories = [{"id": k, "name": v} for k, v in CATEGORIES.items()]
-
-    def locate(kind: str, index: int) -> str:
-        return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
-
-    return build_dataset(categories, [], frames, boxes, locate, run, image_root=str(images))
+    return rows_dataset(categories, [], frames, tables, line_of, path, run, images)
 
 
 def _images(folder: Path) -> dict[str, Path]:

@@ -13,9 +13,9 @@ from ...files.images import IMAGE_SUFFIXES, image_size
 from ...files.paths import safe_name
 from ...files.rows import Rows, format_number, parse_rows
 from ...files.text import read_lines, read_text
-from ...model import BoxTable, Dataset, build_dataset
+from ...model import BoxTable, Dataset
 from ...run import Run
-from ..sequences import check_frame_count, check_unique_names, frame_limit, image_numbers, video_name
+from ..sequences import check_frame_count, check_unique_names, frame_limit, image_numbers, rows_dataset, video_name
 from .seqinfo import FILE as SEQINFO, SeqInfo, read_seqinfo
 
 ANNOTATION_FILES = {"gt": "gt/gt.txt", "det": "det/det.txt"}
@@ -75,16 +75,10 @@ def read(path: Path, options: Any, run: Run) -> Dataset:
         tables.append(seq.boxes)
         line_of += seq.lines
     check_unique_names([(v["name"], v["hints"]["mot"]["where"]) for v in videos], "sequence name")
-    boxes = BoxTable.concat(tables)
-    boxes.id = np.arange(1, len(boxes) + 1, dtype=np.int64)
-    present = sorted(set(boxes.category_id.tolist()) | set(names))
+    present = sorted(set().union(*(t.category_id.tolist() for t in tables)) | set(names))
     categories = [{"id": c, "name": names.get(c) or MOT_CLASSES.get(c, f"class_{c}")} for c in present]
     image_root = path if found[0][1] != path else path.parent
-
-    def locate(kind: str, index: int) -> str:
-        return line_of[index] if kind == "boxes" else f"{path}: {kind}[{index}]"
-
-    return build_dataset(categories, videos, frames, boxes, locate, run, image_root=str(image_root))
+    return rows_dataset(categories, videos, frames, tables, line_of, path, run, image_root)
 
 
 @dataclass
