@@ -18,7 +18,7 @@ from . import formats
 from .errors import ConvertError
 from .files.atomic import atomic_output, check_destination
 from .files.paths import safe_name
-from .formats.base import Format, make_options
+from .formats.base import NO_GROUND_TRUTH, Format, make_options
 from .model import Dataset
 from .run import Run
 from .tools import categories as category_maps
@@ -65,10 +65,28 @@ def read(path: str | Path, fmt: str | None = None, *, run: Run | None = None, le
     spec = formats.get(fmt) if fmt else formats.detect(path)
     run = _run(run, lenient, progress)
     run.inputs.add(path)
-    dataset = spec.reader()(path, options_for(spec, options, "read"), run)
+    opts = options_for(spec, options, "read")
+    if spec.results:
+        opts.gt = _ground_truth(opts.gt, opts.gt_format, run)
+    dataset = spec.reader()(path, opts, run)
     for folder in image_folders(dataset):
         run.inputs.add_tree(folder)
     return dataset
+
+
+def _ground_truth(given: Any, fmt: str | None, run: Run) -> Dataset:
+    """The ground truth a results file is read against: a dataset, or a path read in `fmt`."""
+    if isinstance(given, Dataset):
+        return given
+    if given is None:
+        raise ConvertError("--gt", NO_GROUND_TRUTH)
+    path = Path(given)
+    if not path.exists():
+        raise ConvertError(str(path), "no such file or folder (--gt)")
+    spec = formats.get(fmt) if fmt else formats.detect(path)
+    if spec.results:
+        raise ConvertError(str(path), f"--gt must be a ground truth, not {spec.name} results")
+    return spec.reader()(path, options_for(spec, {}, "read"), run.child())
 
 
 def image_folders(dataset: Dataset) -> set[str]:

@@ -44,6 +44,9 @@ FIELDS = {
 }
 ALL_FIELDS = frozenset(FIELDS)
 
+NO_GROUND_TRUTH = ("a results file names frames and classes by reference: give the ground truth it was made "
+                   "against with --gt PATH")
+
 
 def option(default: Any, help: str, *, when: Side = "both", choices: tuple[str, ...] | None = None,
            parse: Callable[[str], Any] | None = None, metavar: str | None = None) -> Any:

@@ -12,7 +12,7 @@ import numpy as np
 from ...errors import ConvertError
 from ...model import NO_TRACK, BoxTable, Dataset
 from ...run import Run
-from ..base import option
+from ..base import NO_GROUND_TRUTH, option
 from ..sequences import video_structure
 
 IGNORE_NAMES = ("ignore", "ignored", "ignored regions", "ignored-regions", "ignored_regions")
@@ -28,24 +28,11 @@ class GroundTruth:
 
 
 def ground_truth(options: Any, run: Run) -> Dataset:
-    """The ground truth named by `--gt` (or the dataset given through the API)."""
-    from xsvid_convert import formats
-
-    given = options.gt
-    if isinstance(given, Dataset):
-        return given
-    if given is None:
-        raise ConvertError("--gt", "a results file names frames and classes by reference: give the ground truth "
-                                   "it was made against with --gt PATH")
-    path = Path(given)
-    if not path.exists():
-        raise ConvertError(str(path), "no such file or folder (--gt)")
-    spec = formats.get(options.gt_format) if options.gt_format else formats.detect(path)
-    if spec.results:
-        raise ConvertError(str(path), f"--gt must be a ground truth, not {spec.name} results")
-    from ..base import make_options
-
-    return spec.reader()(path, make_options(spec.options, {}, "read"), run.child())
+    """The ground truth of `--gt`, read by the API before the results reader runs (the API knows
+    the registry; this package does not import it)."""
+    if not isinstance(options.gt, Dataset):
+        raise ConvertError("--gt", NO_GROUND_TRUTH)
+    return options.gt
 
 
 def ignore_category_ids(dataset: Dataset) -> list[int]:
