@@ -148,3 +148,29 @@ def test_a_nan_coordinate_is_named_as_such(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == (f"xsvid-convert: error: {root / 'labels/train/a.txt'}:1: "
                                      "coordinates must be finite numbers, found 'nan'")
+
+
+def test_label_file_names_follow_ultralytics_for_dotted_image_names(tmp_path):
+    """`..png` has the suffix `.png` (its label is `..txt`, as Ultralytics' img2label_paths makes
+    it), not none; frames of one video listed under two spellings are one image each."""
+    root = tmp_path / "y"
+    (root / "labels/train").mkdir(parents=True)
+    (root / "images/train").mkdir(parents=True)
+    (root / "data.yaml").write_text("train: images/train\nval: images/train\nnames: {0: car}\n")
+    Image.new("RGB", (64, 48)).save(root / "images/train/..png", format="PNG")
+    (root / "labels/train/..txt").write_text("0 0.5 0.5 0.25 0.5\n")
+    (root / "labels/train/..png.txt").write_text("0 0.5 0.5 0.25 0.5\n0 0.1 0.1 0.1 0.1\n")
+    dataset = xc.read(root / "data.yaml", "yolo")
+    assert [f.file_name for f in dataset.frames] == ["..png"]
+    assert dataset.boxes.w.tolist() == [16.0]
+
+
+def test_an_image_listed_under_two_spellings_is_refused_as_two_images_of_one_name(tmp_path):
+    root = tmp_path / "y"
+    for folder in ("images/train", "images/val", "labels/train"):
+        (root / folder).mkdir(parents=True)
+    Image.new("RGB", (64, 48)).save(root / "images/train/x.png")
+    (root / "train.txt").write_text("images/train/x.png\nimages/val/../train/x.png\n")
+    (root / "data.yaml").write_text("train: train.txt\nnames: {0: car}\n")
+    with pytest.raises(ConvertError, match="used by two images"):
+        xc.read(root / "data.yaml", "yolo")

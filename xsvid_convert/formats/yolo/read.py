@@ -55,27 +55,32 @@ def read_yaml(path: Path, options: Any, run: Run) -> Dataset:
     entries: list[Entry] = []
     seen: set[str] = set()
     inside = _Inside(root)
+    cwd = os.getcwd()
+    images_spelled = _absolute(images_dir, cwd) if yoloft else ""
+    images_folder = os.path.abspath(images_dir) if yoloft else ""
     listed: dict[str, list[Path]] = {}  # a list named by two splits (val: train.txt) is read once
     for split in SPLITS:
         value = doc.get(split)
-        bases: dict[str, Path] = {}  # image folder -> the folder file names are relative to
+        bases: dict[str, str] = {}  # image folder -> the folder file names are relative to
         for item in (value if isinstance(value, list) else [value]) if value else []:
             item = _text(item, f"{src}: {split}")
             if item not in listed:
                 listed[item] = _split_images(inside, item, images_dir, src)
             for image in listed[item]:
-                absolute = os.path.abspath(image)
-                if absolute in seen:
+                # as Path.absolute() spells it (`..` kept: two spellings are two images, as
+                # Ultralytics reads them), without its cost over 222k images
+                spelled = _absolute(image, cwd)
+                if spelled in seen:
                     continue
-                seen.add(absolute)
+                seen.add(spelled)
                 if yoloft:
-                    label = _yoloft_label(image, absolute, images_dir, labels_dir)
-                    entries.append(Entry(split, image, _relative(absolute, images_dir), label))
+                    label = _yoloft_label(image, spelled, images_spelled, labels_dir)
+                    entries.append(Entry(split, image, _relative(image, images_folder), label))
                     continue
-                folder = os.path.dirname(absolute)
+                folder = os.path.dirname(spelled)
                 if folder not in bases:
-                    bases[folder] = _split_base(root, value, image)
-                entries.append(Entry(split, image, _relative(absolute, bases[folder]), label_path(image)))
+                    bases[folder] = os.path.abspath(_split_base(root, value, image))
+                entries.append(Entry(split, image, _relative(image, bases[folder]), label_path(image)))
     if not entries:
         raise ConvertError(src, "no images listed under train, val or test")
     return build(entries, names, doc.get("classes_map"), options, run, src, zero_based=yoloft)
@@ -168,15 +173,22 @@ def _split_base(root: Path, value: Any, image: Path) -> Path:
     return root
 
 
-def _under(absolute: str, base: Path) -> str | None:
-    """`absolute` relative to the folder `base` as a POSIX path, or None if it lies elsewhere."""
-    folder = os.path.join(os.path.abspath(base), "")
-    return absolute[len(folder):].replace(os.sep, "/") if absolute.startswith(folder) else None
+def _absolute(path: Path, cwd: str) -> str:
+    text = str(path)
+    return text if os.path.isabs(text) else os.path.join(cwd, text)
 
 
-def _relative(absolute: str, base: Path | None) -> str:
-    """The file name of an image: relative to `base` when it lies there, else its bare name."""
-    return (_under(absolute, base) if base is not None else None) or os.path.basename(absolute)
+def _under(path: str, folder: str) -> str | None:
+    """`path` relative to `folder` (both absolute) as a POSIX path, or None if it lies elsewhere."""
+    folder = os.path.join(folder, "")
+    return path[len(folder):].replace(os.sep, "/") if path.startswith(folder) else None
+
+
+def _relative(image: Path, base: str) -> str:
+    """The file name of an image: relative to the folder `base` (absolute, `..` folded) when it
+    lies there, else its bare name."""
+    absolute = os.path.abspath(image)
+    return _under(absolute, base) or os.path.basename(absolute)
 
 
 def label_path(image: Path) -> Path:
@@ -186,14 +198,23 @@ def label_path(image: Path) -> Path:
     if sa in text:
         head, tail = text.rsplit(sa, 1)
         text = head + sb + tail
-    return Path(os.path.splitext(text)[0] + ".txt")
+    return Path(_with_txt(text))
 
 
-def _yoloft_label(image: Path, absolute: str, images_dir: Path, labels_dir: Path) -> Path:
-    relative = _under(absolute, images_dir)
+def _with_txt(path: str) -> str:
+    """`Path(path).with_suffix(".txt")` as a string: the suffix is what follows the last dot of the
+    name when that dot is neither its first nor its last character (`..png` → `..txt`, `x.` → `x..txt`)."""
+    name = path[path.rfind(os.sep) + 1:]
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    return path[:len(path) - len(name)] + stem + ".txt"
+
+
+def _yoloft_label(image: Path, spelled: str, images_spelled: str, labels_dir: Path) -> Path:
+    relative = _under(spelled, images_spelled)
     if relative is None:
         return label_path(image)
-    return labels_dir / (os.path.splitext(relative)[0] + ".txt")
+    return labels_dir / _with_txt(relative)
 
 
 def read_darknet(path: Path, options: Any, run: Run) -> Dataset:
@@ -213,10 +234,10 @@ def read_darknet(path: Path, options: Any, run: Run) -> Dataset:
     names_file = inside(_darknet_path(root, settings["names"]), f"{path}: names")
     names = [n.strip() for n in read_lines(names_file) if n.strip()]
     entries = []
+    base = os.path.abspath(root)
     for split in ("train", "valid", "test"):
         if split in settings:
             listed = inside(_darknet_path(root, settings[split]), f"{path}: {split}")
             for image in _split_images(inside, str(listed.relative_to(root)), None, str(path)):
-                entries.append(Entry("val" if split == "valid" else split, image, _relative(os.path.abspath(image), root),
-                                     label_path(image)))
+                entries.append(Entry("val" if split == "valid" else split, image, _relative(image, base), label_path(image)))
     return build(entries, names, None, options, run, str(path))
