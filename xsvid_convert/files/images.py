@@ -90,23 +90,32 @@ def _jpeg_size(fh: Any) -> tuple[int, int] | None:
         fh.seek(length - 2, 1)
 
 
-def bring_image(source: Path | None, target: Path, mode: str, run: Run) -> None:
+def bring_image(source: str | Path | None, target: str | Path, mode: str, run: Run) -> None:
     """Put the image at `target` by `mode` (link, hardlink, copy, none); count it in
     `missing_images` if there is none.  In a dry run, record the path instead."""
     if mode == "none":
         return
-    if source is None or not source.is_file():
+    if source is None or not os.path.isfile(source):
         run.count("missing_images")
         return
     if run.dry_run:
-        run.planned.append(target)
+        run.planned.append(Path(target))
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _place(source, target, mode)
+    except FileNotFoundError:  # its folder is not there yet (one mkdir a folder, not one an image)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _place(source, target, mode)
+
+
+def _place(source: str | Path, target: str | Path, mode: str) -> None:
     if mode == "link":
         os.symlink(os.path.abspath(source), target)
     elif mode == "hardlink":
         try:
             os.link(source, target)
+        except FileNotFoundError:
+            raise
         except OSError:  # another device: a copy is the only way
             shutil.copy2(source, target)
     elif mode == "copy":

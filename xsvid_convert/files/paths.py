@@ -75,3 +75,12 @@ def lexically_inside(path: Path, folder: Path) -> bool:
     line `../../etc/passwd` does not."""
     inner, outer = os.path.normpath(os.path.abspath(path)), os.path.normpath(os.path.abspath(folder))
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def with_txt_suffix(path: str) -> str:
+    """`Path(path).with_suffix(".txt")` as a string: the suffix is what follows the last dot of the
+    name when that dot is neither its first nor its last character (`..png` → `..txt`, `x.` → `x..txt`)."""
+    name = path[path.rfind(os.sep) + 1:]
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    return path[:len(path) - len(name)] + stem + ".txt"

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ...files.images import bring_image
+from ...files.paths import with_txt_suffix
 from ...files.text import write_small_file, write_text
 from ...model import Dataset
 from ...run import Run
@@ -69,10 +70,11 @@ def release_dataset(dataset: Dataset, options: Any, run: Run) -> Dataset:
     check_unique_names([(folders[v.id], f"video {v.id}: name") for v in videos], "video folder")
     frames = []
     for f, video, index in zip(dataset.frames, frame_video, frame_index):
-        path = PurePosixPath(f.file_name)
-        kept = len(path.parts) == 2 and path.parts[0] == folders[video]
-        name = f.file_name if kept else f"{folders[video]}/{index:07d}{path.suffix or '.jpg'}"
-        source = str(dataset.image_path(f)) if dataset.image_path(f) else None
+        folder, _, base = f.file_name.partition("/")  # file names are normalized: no `.`, `..` or `//`
+        kept = folder == folders[video] and bool(base) and "/" not in base
+        name = f.file_name if kept else f"{folders[video]}/{index:07d}{PurePosixPath(f.file_name).suffix or '.jpg'}"
+        image = dataset.image_path(f)
+        source = str(image) if image else None
         hints = f.hints if kept else {k: v for k, v in f.hints.items() if k != "coco.file_name"}
         frames.append(f.model_copy(update={"file_name": name, "video_id": video, "frame_index": index,
                                            "source": source, "hints": hints}))
@@ -107,9 +109,10 @@ def _write_split(release: Dataset, source: Dataset, split: str, members: list[in
     frames = [release.frames[k] for k in members]
     ids = np.array([f.id for f in frames], dtype=np.int64)
     head = source.hints.get("xsvid", {}).get("heads", {}).get(split)
+    video_ids = {f.video_id for f in frames}
     part = release.model_copy(update={
         "frames": frames, "boxes": release.boxes.take(np.isin(release.boxes.frame_id, ids)),
-        "videos": [v for v in release.videos if v.id in {f.video_id for f in frames}]})
+        "videos": [v for v in release.videos if v.id in video_ids]})
     if head is not None:  # read from a release: this split's file had these top-level keys
         part = with_document_head(part, head)
     write_document(part, target / ANNOTATIONS / f"{split}.json", XSVID_V2, run.child())
@@ -128,15 +131,16 @@ def _write_frames(release: Dataset, target: Path, options: Any, run: Run) -> lis
         (target / IMAGES / video).mkdir(parents=True, exist_ok=True)
         (target / "labels" / video).mkdir(parents=True, exist_ok=True)
 
+    labels_folder, images_folder = f"{target}/labels/", f"{target}/{IMAGES}/"  # strings: 222k frames
+
     def work(lo: int, hi: int, counts: Run) -> None:
         texts = texts_of.texts(lo, hi)
         for k in range(lo, hi):
             frame, text = release.frames[k], next(texts)
             if text:  # a background frame has no label file, as the release's own tools make them
-                label = target / "labels" / PurePosixPath(frame.file_name).with_suffix(".txt")
-                write_small_file(label, text)
+                write_small_file(labels_folder + with_txt_suffix(frame.file_name), text)
             if mode != "none":
-                bring_image(Path(frame.source) if frame.source else None, target / IMAGES / frame.file_name, mode, counts)
+                bring_image(frame.source, images_folder + frame.file_name, mode, counts)
 
     run_in_workers(work, len(release.frames), options.workers, run, "frames")
     return class_list

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...errors import ConvertError, shown
 from ...files.images import is_image
-from ...files.paths import safe_relpath
+from ...files.paths import safe_relpath, with_txt_suffix
 from ...files.text import load_yaml, read_lines
 from ...model import Dataset
 from ...run import Run
@@ -198,23 +198,14 @@ def label_path(image: Path) -> Path:
     if sa in text:
         head, tail = text.rsplit(sa, 1)
         text = head + sb + tail
-    return Path(_with_txt(text))
-
-
-def _with_txt(path: str) -> str:
-    """`Path(path).with_suffix(".txt")` as a string: the suffix is what follows the last dot of the
-    name when that dot is neither its first nor its last character (`..png` → `..txt`, `x.` → `x..txt`)."""
-    name = path[path.rfind(os.sep) + 1:]
-    dot = name.rfind(".")
-    stem = name[:dot] if 0 < dot < len(name) - 1 else name
-    return path[:len(path) - len(name)] + stem + ".txt"
+    return Path(with_txt_suffix(text))
 
 
 def _yoloft_label(image: Path, spelled: str, images_spelled: str, labels_dir: Path) -> Path:
     relative = _under(spelled, images_spelled)
     if relative is None:
         return label_path(image)
-    return labels_dir / _with_txt(relative)
+    return labels_dir / with_txt_suffix(relative)
 
 
 def read_darknet(path: Path, options: Any, run: Run) -> Dataset:
