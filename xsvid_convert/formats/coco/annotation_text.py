@@ -10,6 +10,7 @@ for and the ones the member's consumers need.
 from __future__ import annotations
 
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import orjson
@@ -80,9 +81,15 @@ class AnnotationText:
         if len(kinds) == 1:  # the template's values are in the order of the names
             k = int(kinds[0])
             return _splice(self._template(names_of[k]), [fields[name] for name in names_of[k]], hi - lo)
-        templates = {k: self._template(names) for k, names in names_of.items()}
-        return b",".join(templates[s] % tuple(fields[name][k] for name in names_of[s])
-                         for k, s in enumerate(signature.tolist()))
+        # one `%` per kind of annotation, each text cut out at a NUL (never in orjson's output) and
+        # put back in its place
+        texts: list[bytes] = [b""] * (hi - lo)
+        for k, names in names_of.items():
+            rows = np.flatnonzero(signature == k).tolist()
+            spliced = _splice(self._template(names), _take([fields[name] for name in names], rows), len(rows), b"\0")
+            for row, text in zip(rows, spliced.split(b"\0")):
+                texts[row] = text
+        return b",".join(texts)
 
     def _signature(self, lo: int, hi: int) -> np.ndarray:
         extra = np.zeros(hi - lo, np.int64)
@@ -181,8 +188,16 @@ def _template(names: list[str], score_key: str) -> bytes:
     return b"{" + b",".join(parts) + (b"%s}" if "extras" in names else b"}")
 
 
-def _splice(template: bytes, columns: list[list[bytes]], n: int) -> bytes:
-    """`n` copies of `template` joined by commas, its k-th `%s` in copy i replaced by
+def _take(columns: list[list[bytes]], rows: list[int]) -> list[list[bytes]]:
+    """The `rows` of each column (an itemgetter: one C call a column)."""
+    if len(rows) == 1:
+        return [[column[rows[0]]] for column in columns]
+    pick = itemgetter(*rows)
+    return [list(pick(column)) for column in columns]
+
+
+def _splice(template: bytes, columns: list[list[bytes]], n: int, separator: bytes = b",") -> bytes:
+    """`n` copies of `template` joined by `separator`, its k-th `%s` in copy i replaced by
     `columns[k][i]`: a column with one value throughout (a default written on every box) goes into
     the template once, the others through one `%` over a flat tuple."""
     pieces = template.split(b"%s")
@@ -198,7 +213,7 @@ def _splice(template: bytes, columns: list[list[bytes]], n: int) -> bytes:
     flat: list[bytes] = [b""] * (n * len(varying))
     for k, column in enumerate(varying):
         flat[k::len(varying)] = column
-    return ((out + b",") * n % tuple(flat))[:-1]
+    return ((out + separator) * n % tuple(flat))[:-len(separator)]
 
 
 def _bbox_texts(x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray, as_int: np.ndarray) -> list[bytes]:

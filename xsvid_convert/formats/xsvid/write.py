@@ -73,8 +73,7 @@ def release_dataset(dataset: Dataset, options: Any, run: Run) -> Dataset:
         folder, _, base = f.file_name.partition("/")  # file names are normalized: no `.`, `..` or `//`
         kept = folder == folders[video] and bool(base) and "/" not in base
         name = f.file_name if kept else f"{folders[video]}/{index:07d}{PurePosixPath(f.file_name).suffix or '.jpg'}"
-        image = dataset.image_path(f)
-        source = str(image) if image else None
+        source = dataset.image_source(f)
         hints = f.hints if kept else {k: v for k, v in f.hints.items() if k != "coco.file_name"}
         frames.append(f.model_copy(update={"file_name": name, "video_id": video, "frame_index": index,
                                            "source": source, "hints": hints}))

@@ -48,7 +48,7 @@ def write(dataset: Dataset, target: Path, options: YoloOptions, run: Run) -> Non
             if text or dataset.frames[k].hints.get("yolo.label", True):  # a YOLO source's frame without one
                 write_small_file(labels[k], text)                          # gets none back
             if options.images != "none":  # skip building paths nobody uses
-                bring_image(dataset.image_path(dataset.frames[k]), Path(images[k]), options.images, counts)
+                bring_image(dataset.image_source(dataset.frames[k]), images[k], options.images, counts)
 
     run_in_workers(work, len(labels), options.workers, run, "labels")
 
