@@ -24,8 +24,10 @@ from ...run import Run
 from .annotations import Place, read_annotations
 from .rules import Rules
 
-STREAM_BYTES = 32 << 20
-"""Files at least this large have their annotations parsed a slice at a time (see jsonstream)."""
+STREAM_BYTES = 64 << 20
+"""Files at least this large have their annotations parsed a slice at a time (see jsonstream).
+A whole-file parse is faster and takes ~10 bytes of memory a byte of JSON: XS-VID 2024's 50 MB
+file is parsed whole (~480 MB), v2's 225 MB one in slices (the whole reading stays under 1 GB)."""
 SLICE_BYTES = 8 << 20
 TOP_KEYS = ("images", "annotations", "categories", "videos")
 TRACK_FIELDS = {"track_id": ("track_id",), "instance_id": ("instance_id",),
