@@ -177,10 +177,10 @@ def main() -> None:
     print(f"written {target}")
 
 
-def bench(scale: str, args: argparse.Namespace) -> list[str]:
+def prepare(scale: str, args: argparse.Namespace, made: str = "xsvid/annotations/train.json") -> tuple[Path, Path]:
+    """The scale's data folder (its data made when `made` is missing there) and an empty `out/`."""
     work = args.work / scale
-    source = work / "xsvid" / "annotations" / "train.json"
-    if not source.exists():
+    if not (work / made).exists():
         # in a child process: a forked child's peak RSS counts the parent's pages, so the parent
         # must stay small for the measurements below to be the conversions' own
         print(f"generating {scale} data in {work} ...", file=sys.stderr)
@@ -188,6 +188,12 @@ def bench(scale: str, args: argparse.Namespace) -> list[str]:
     out = work / "out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    return work, out
+
+
+def bench(scale: str, args: argparse.Namespace) -> list[str]:
+    work, out = prepare(scale, args)
+    source = work / "xsvid" / "annotations" / "train.json"
     py = sys.executable
     cli = [py, "-m", "xsvid_convert.cli"]
     base = [py, str(HERE / "baselines.py")]
@@ -256,14 +262,8 @@ def bench(scale: str, args: argparse.Namespace) -> list[str]:
 def bench_release(scale: str, args: argparse.Namespace) -> list[str]:
     """XS-VID v2's shape, images linked: -> YOLOFT's layout (symlinks) and -> the release folder
     (hard links), beside one-pass scripts doing the same; peak RSS against V2_REAL_PEAK_MB."""
-    work = args.work / scale
+    work, out = prepare(scale, args)
     source = work / "xsvid" / "annotations" / "train.json"
-    if not source.exists():
-        print(f"generating {scale} data in {work} ...", file=sys.stderr)
-        subprocess.run([sys.executable, __file__, "--generate", scale, str(work)], check=True)
-    out = work / "out"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
     cli = [sys.executable, "-m", "xsvid_convert.cli", "convert", source]
     base = [sys.executable, str(HERE / "baselines.py")]
     jobs = [("COCO→YOLO --layout yoloft", cli + [out / "yoloft", "--from", "coco", "--to", "yolo", "--layout", "yoloft",
@@ -293,14 +293,8 @@ def bench_release(scale: str, args: argparse.Namespace) -> list[str]:
 def bench_results(scale: str, args: argparse.Namespace) -> list[str]:
     """A COCO results file of RESULT_ROWS rows on an XS-VID-sized ground truth -> MOT results and
     -> TAO results, against the one-pass baselines."""
-    work = args.work / scale
+    work, out = prepare(scale, args, "results.json")
     gt, source = work / "xsvid" / "annotations" / "train.json", work / "results.json"
-    if not source.exists():
-        print(f"generating {scale} data in {work} ...", file=sys.stderr)
-        subprocess.run([sys.executable, __file__, "--generate", scale, str(work)], check=True)
-    out = work / "out"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
     cli = [sys.executable, "-m", "xsvid_convert.cli", "convert", source]
     base = [sys.executable, str(HERE / "baselines.py")]
     jobs = [("COCO results→MOT results", cli + [out / "mot", "--from", "coco-results", "--to", "mot-results", "--gt", gt, "-q"],
