@@ -14,22 +14,9 @@ import orjson
 
 def coco_to_yolo(src: Path, dst: Path) -> None:
     doc = orjson.loads(src.read_bytes())
-    classes = {c["id"]: k for k, c in enumerate(doc["categories"])}
-    images = {i["id"]: i for i in doc["images"]}
-    lines = defaultdict(list)
-    for a in doc["annotations"]:
-        if a.get("iscrowd"):
-            continue
-        im = images[a["image_id"]]
-        W, H = im["width"], im["height"]
-        x, y, w, h = a["bbox"]
-        x1, y1, x2, y2 = max(x, 0), max(y, 0), min(x + w, W), min(y + h, H)
-        if x2 <= x1 or y2 <= y1:
-            continue
-        lines[a["image_id"]].append("%d %.6f %.6f %.6f %.6f" % (
-            classes[a["category_id"]], (x1 + x2) / 2 / W, (y1 + y2) / 2 / H, (x2 - x1) / W, (y2 - y1) / H))
+    lines = _label_lines(doc)
     made = set()
-    for image_id, im in images.items():
+    for image_id, im in ((i["id"], i) for i in doc["images"]):
         label = dst / "labels" / "train" / (os.path.splitext(im["file_name"])[0] + ".txt")
         if label.parent not in made:
             label.parent.mkdir(parents=True, exist_ok=True)

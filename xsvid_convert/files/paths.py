@@ -69,12 +69,22 @@ def overlaps(a: Path, b: Path) -> bool:
     return is_inside(a, b) or is_inside(b, a)
 
 
+def lexical_prefix(folder: Path | str) -> str:
+    """`folder` absolute, `.` and `..` folded, with a trailing separator: what `lexically_under`
+    compares with (made once for a folder that many paths are checked against)."""
+    return os.path.normpath(os.path.abspath(folder)).rstrip(os.sep) + os.sep
+
+
+def lexically_under(path: Path | str, prefix: str) -> bool:
+    """Whether `path`, folded as `lexical_prefix` folds, is the folder of `prefix` or lies in it."""
+    return (os.path.normpath(os.path.abspath(path)) + os.sep).startswith(prefix)
+
+
 def lexically_inside(path: Path, folder: Path) -> bool:
     """Whether `path` lies under `folder` once `.` and `..` are folded, symlinks not followed: a
     dataset whose images are links (as ours with `--images link`) stays readable, while a list
     line `../../etc/passwd` does not."""
-    inner, outer = os.path.normpath(os.path.abspath(path)), os.path.normpath(os.path.abspath(folder))
-    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+    return lexically_under(path, lexical_prefix(folder))
 
 
 def with_txt_suffix(path: str) -> str:

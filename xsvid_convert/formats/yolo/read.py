@@ -12,7 +12,7 @@ from typing import Any
 
 from ...errors import ConvertError, shown
 from ...files.images import is_image
-from ...files.paths import safe_relpath, with_txt_suffix
+from ...files.paths import lexical_prefix, lexically_under, safe_relpath, with_txt_suffix
 from ...files.text import load_yaml, read_lines
 from ...model import Dataset
 from ...run import Run
@@ -141,14 +141,13 @@ class _Inside:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.outer = os.path.normpath(os.path.abspath(root)).rstrip(os.sep) + os.sep
+        self.prefix = lexical_prefix(root)
 
     def __call__(self, path: Path, where: str) -> Path:
         text = str(path)
         if not text.isprintable():  # a NUL byte is not printable either
             raise ConvertError(where, f"path {shown(text)} contains a control character")
-        inner = os.path.normpath(os.path.abspath(text)) + os.sep
-        if not inner.startswith(self.outer):
+        if not lexically_under(text, self.prefix):
             raise ConvertError(where, f"path {shown(text)} lies outside the dataset folder {self.root}")
         return path
 
